@@ -190,8 +190,16 @@ public final class JibRegistryAdapter implements RegistryConnector {
         }
       }
 
+      /** Negotiates once (the first caller does it, the others wait); returns the header. */
+      synchronized String ensureNegotiated() throws IOException {
+        if (negotiatedAt == 0) {
+          negotiate();
+        }
+        return header();
+      }
+
       /** The header to send; renegotiates a bearer token that may be close to expiry. */
-      String header() throws IOException {
+      synchronized String header() throws IOException {
         String h = authorizationOf(client);
         if (h != null
             && h.startsWith("Bearer ")
@@ -440,10 +448,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
           what,
           deadline,
           () -> {
-            if (mountAuth.negotiatedAt == 0) {
-              mountAuth.negotiate();
-            }
-            String header = mountAuth.header();
+            String header = mountAuth.ensureNegotiated();
             HttpRequest.Builder b =
                 HttpRequest.newBuilder(
                         url(

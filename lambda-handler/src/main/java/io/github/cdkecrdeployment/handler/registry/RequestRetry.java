@@ -29,9 +29,14 @@ public record RequestRetry(int attempts, Duration baseDelay, Duration maxDelay) 
     }
   }
 
-  /** One step of work that may fail with a {@link RegistryException}. */
+  /**
+   * One step of work that may fail with a {@link RegistryException}.
+   *
+   * @param <T> its result
+   */
   @FunctionalInterface
-  interface Call<T> {
+  public interface Call<T> {
+    /** Does the work once. */
     T call() throws IOException;
   }
 
@@ -54,8 +59,11 @@ public record RequestRetry(int attempts, Duration baseDelay, Duration maxDelay) 
     return Duration.ofMillis(Math.max(exp, 1));
   }
 
-  /** Runs {@code op}, retrying transient failures. */
-  <T> T run(String what, Deadline deadline, Call<T> op) throws IOException {
+  /**
+   * Runs {@code op}, retrying {@link RegistryException#isTransient() transient} failures; gives up
+   * with a {@link RegistryException#DEADLINE} error when a wait would pass the deadline.
+   */
+  public <T> T run(String what, Deadline deadline, Call<T> op) throws IOException {
     for (int attempt = 1; ; attempt++) {
       checkDeadline(what, deadline);
       try {
