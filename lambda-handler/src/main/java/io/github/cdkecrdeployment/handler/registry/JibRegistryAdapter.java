@@ -247,6 +247,32 @@ public final class JibRegistryAdapter implements RegistryConnector {
         }
       }
 
+      /**
+       * First negotiation, from the preflight's answer to {@code GET /v2/}: jib-core configures
+       * basic auth, or (pull) fetches a token from the challenge it is given, without asking {@code
+       * /v2/} again; a push token still goes through jib-core's full handshake.
+       */
+      synchronized void negotiateFrom(int status, String challenge) throws IOException {
+        try {
+          boolean bearer =
+              status == 401
+                  && challenge != null
+                  && challenge.regionMatches(true, 0, "Bearer", 0, 6);
+          if (bearer && pushScope) {
+            negotiate();
+            return;
+          }
+          if (bearer) {
+            client.authPullByWwwAuthenticate(challenge);
+          } else if (credential != null) {
+            client.configureBasicAuth();
+          }
+          negotiatedAt = System.nanoTime();
+        } catch (com.google.cloud.tools.jib.api.RegistryException e) {
+          throw translate(pushScope ? "push to " : "pull from ", repo(), e);
+        }
+      }
+
       /** Negotiates once (the first caller does it, the others wait); returns the header. */
       synchronized String ensureNegotiated() throws IOException {
         if (negotiatedAt == 0) {
@@ -318,16 +344,17 @@ public final class JibRegistryAdapter implements RegistryConnector {
           "connect to " + reference.registry(),
           deadline,
           () -> {
-            preflight();
-            auth.negotiate();
+            HttpResponse<Void> v2 = preflight();
+            auth.negotiateFrom(
+                v2.statusCode(), v2.headers().firstValue("WWW-Authenticate").orElse(null));
             return null;
           });
     }
 
     /** GET /v2/ once with the JDK client: a certificate problem fails here, at once. */
-    private void preflight() throws IOException {
+    private HttpResponse<Void> preflight() throws IOException {
       try {
-        send(
+        return send(
             "reach " + reference.registry(),
             () -> HttpRequest.newBuilder(url("/v2/")).GET(),
             HttpResponse.BodyHandlers.discarding(),
@@ -338,12 +365,11 @@ public final class JibRegistryAdapter implements RegistryConnector {
             && scheme.equals("https")) {
           // Unverified mode also accepts a plain-HTTP registry (e.g. a local one on :5000).
           scheme = "http";
-          send(
+          return send(
               "reach " + reference.registry(),
               () -> HttpRequest.newBuilder(url("/v2/")).GET(),
               HttpResponse.BodyHandlers.discarding(),
               false);
-          return;
         }
         throw e;
       }
