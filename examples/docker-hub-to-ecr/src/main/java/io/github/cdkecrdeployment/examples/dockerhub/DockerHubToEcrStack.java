@@ -11,11 +11,12 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
 /**
- * A new ECR repository and a deployment that copies {@code nginx:1.27-alpine} from Docker Hub into it.
+ * A new ECR repository and a deployment that copies {@code nginx:1.27-alpine} from Docker Hub into
+ * it.
  *
- * <p>Docker Hub limits anonymous pulls. With the context value {@code dockerHubSecret} (the name of a
- * Secrets Manager secret holding {@code user:token} or {@code {"username":…,"password":…}}) the copy
- * logs in, and the handler role may read that secret.
+ * <p>Docker Hub limits anonymous pulls. With the context value {@code dockerHubSecret} (the name of
+ * a Secrets Manager secret holding {@code user:token} or {@code {"username":…,"password":…}}) the
+ * copy logs in, and the handler role may read that secret.
  */
 public class DockerHubToEcrStack extends Stack {
   /** The image copied from Docker Hub. */
