@@ -21,6 +21,7 @@ import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
 import io.github.cdkecrdeployment.handler.registry.RegistryRepository;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -319,6 +320,8 @@ public final class ArchiveCopier implements ImageCopier {
           throw new ArchiveException(
               archive.uri() + " changed while it was read: entries disappeared", false, null);
         }
+      } catch (EOFException e) {
+        throw ArchiveContents.truncatedGzip(archive, e);
       }
       return;
     }
