@@ -111,6 +111,13 @@ public final class ResponseUrlServer implements BeforeEachCallback, AfterEachCal
     failuresLeft.set(count);
   }
 
+  /** Forgets the requests recorded so far. */
+  public void clear() {
+    synchronized (requests) {
+      requests.clear();
+    }
+  }
+
   /** Every request so far. */
   public List<Request> requests() {
     synchronized (requests) {
