@@ -25,6 +25,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -148,7 +149,7 @@ public final class ArchiveCopier implements ImageCopier {
                     + "); retrying in "
                     + sleep
                     + " ms");
-        if (request.deadline().remaining().toMillis() <= sleep) {
+        if (request.deadline().remaining().compareTo(Duration.ofMillis(sleep)) <= 0) {
           throw new DeadlineExceededException(
               "the deadline passed before attempt " + (attempt + 1), progress.snapshot());
         }

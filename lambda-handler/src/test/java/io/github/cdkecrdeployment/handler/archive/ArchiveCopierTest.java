@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,9 @@ import io.github.cdkecrdeployment.handler.AwsSettings;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
+import io.github.cdkecrdeployment.handler.copy.Deadline;
+import io.github.cdkecrdeployment.handler.copy.DeadlineExceededException;
+import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
 import io.github.cdkecrdeployment.handler.copy.Selection;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
@@ -24,6 +28,8 @@ import io.github.cdkecrdeployment.handler.testing.S3ProxyExtension;
 import io.github.cdkecrdeployment.handler.testing.TarWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -307,5 +313,95 @@ class ArchiveCopierTest {
             + " save or OCI archive; create it with `docker save IMAGE | gzip > image.tar.gz` or"
             + " skopeo copy oci-archive:",
         failure("s3://" + BUCKET + "/files.tar"));
+  }
+
+  @Test
+  void retriesTheWholeCopyAsRetryConfigsSays() throws Exception {
+    Image img = ImageArchives.image(13, "amd64", 2, 5_000);
+    S3.put(
+        BUCKET,
+        "retry.tar",
+        ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
+    registry.failNextPushes(1);
+    CopyException e =
+        assertThrows(
+            CopyException.class,
+            () ->
+                copier()
+                    .copy(
+                        CopyRequest.builder(
+                                SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
+                            .parallelism(1)
+                            .build()));
+    assertEquals(
+        "copying s3://archives/retry.tar to "
+            + DEST
+            + " failed: pushing a blob failed with HTTP"
+            + " 503 UNAVAILABLE",
+        e.getMessage());
+    assertNull(registry.manifest(DEST.repositoryUri(), "v1"), "nothing is tagged");
+
+    registry.failNextPushes(2);
+    CopyResult r =
+        copier()
+            .copy(
+                CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
+                    .parallelism(1)
+                    .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20)))
+                    .build());
+    assertDockerSaveImage(r, img);
+  }
+
+  @Test
+  void stopsAtTheDeadline() throws Exception {
+    Image img = ImageArchives.image(14, "amd64", 1, 5_000);
+    S3.put(
+        BUCKET,
+        "late.tar",
+        ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
+    DeadlineExceededException e =
+        assertThrows(
+            DeadlineExceededException.class,
+            () ->
+                copier()
+                    .copy(
+                        CopyRequest.builder(
+                                SourceLocation.parse("s3://" + BUCKET + "/late.tar"), DEST)
+                            .deadline(Deadline.at(Instant.now().minusSeconds(1)))
+                            .build()));
+    assertEquals(0, e.progress().blobsDone());
+    assertNull(registry.manifest(DEST.repositoryUri(), "v1"));
+  }
+
+  @Test
+  void readsPaxLongNames() throws Exception {
+    String longName = "blobs/" + "d".repeat(120) + "/layer.tar";
+    byte[] tar =
+        new TarWriter().file(longName, "payload-1").file("short.json", "{\"a\":1}").finish();
+    TarReader r = new TarReader(new ByteArrayInputStream(tar), "t.tar", tar.length);
+    TarReader.Entry e = r.next();
+    assertEquals(longName, e.name());
+    assertEquals(9, e.size());
+    assertEquals("payload-1", new String(r.readData(100), java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("short.json", r.next().name());
+    assertNull(r.next());
+  }
+
+  @Test
+  void compressesDeterministicallyAndLosslessly() throws Exception {
+    java.util.Random rnd = new java.util.Random(5);
+    for (int size : new int[] {0, 1, 65_535, 65_536, 1_000_003}) {
+      byte[] data = new byte[size];
+      rnd.nextBytes(data);
+      if (size > 10) {
+        Arrays.fill(data, 0, size / 2, (byte) 'a');
+      }
+      byte[] gz1 = new GzipCompressingInputStream(new ByteArrayInputStream(data)).readAllBytes();
+      byte[] gz2 = new GzipCompressingInputStream(new ByteArrayInputStream(data)).readAllBytes();
+      assertArrayEquals(gz1, gz2, "deterministic for " + size);
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz1))) {
+        assertArrayEquals(data, in.readAllBytes(), "round trip of " + size);
+      }
+    }
   }
 }

@@ -29,6 +29,8 @@ public final class InMemoryRegistry implements RegistryConnector {
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
   private final Map<String, RawManifest> manifests = new ConcurrentHashMap<>();
   private final List<String> log = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger failPushes =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile Credential required;
   private volatile Credential lastCredential;
 
@@ -36,6 +38,19 @@ public final class InMemoryRegistry implements RegistryConnector {
   public InMemoryRegistry requireCredential(Credential c) {
     this.required = c;
     return this;
+  }
+
+  /** Answers the next {@code count} blob pushes with HTTP 503, as a registry under load does. */
+  public InMemoryRegistry failNextPushes(int count) {
+    failPushes.set(count);
+    return this;
+  }
+
+  private void maybeFail() throws RegistryException {
+    if (failPushes.getAndDecrement() > 0) {
+      throw new RegistryException(
+          "pushing a blob failed with HTTP 503 UNAVAILABLE", 503, "UNAVAILABLE", null);
+    }
   }
 
   /** The credential of the last open. */
@@ -141,6 +156,7 @@ public final class InMemoryRegistry implements RegistryConnector {
 
     @Override
     public void pushBlob(BlobDescriptor blob, InputStream content) throws IOException {
+      maybeFail();
       byte[] b = content.readAllBytes();
       if (!sha256(b).equals(blob.digest()) || b.length != blob.size()) {
         throw new RegistryException(
@@ -155,6 +171,7 @@ public final class InMemoryRegistry implements RegistryConnector {
 
     @Override
     public BlobDescriptor pushBlob(InputStream content) throws IOException {
+      maybeFail();
       byte[] b = content.readAllBytes();
       BlobDescriptor d = new BlobDescriptor(sha256(b), b.length);
       blobs.put(d.digest(), b);
