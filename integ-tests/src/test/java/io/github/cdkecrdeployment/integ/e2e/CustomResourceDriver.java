@@ -47,42 +47,38 @@ public final class CustomResourceDriver {
 
   /** Sends {@code Create}. */
   public Exchange create(Map<String, String> properties) throws IOException, InterruptedException {
-    String url = responses.newUrl();
-    return send(events.create(properties, url), url, lambda.function().timeout());
+    return send(events.create(properties, responses.newUrl()), lambda.function().timeout());
   }
 
   /** Sends {@code Update}. */
   public Exchange update(
       Map<String, String> properties, Map<String, String> oldProperties, String physicalId)
       throws IOException, InterruptedException {
-    String url = responses.newUrl();
     return send(
-        events.update(properties, oldProperties, physicalId, url),
-        url,
+        events.update(properties, oldProperties, physicalId, responses.newUrl()),
         lambda.function().timeout());
   }
 
   /** Sends {@code Delete}. */
   public Exchange delete(Map<String, String> properties, String physicalId)
       throws IOException, InterruptedException {
-    String url = responses.newUrl();
-    return send(events.delete(properties, physicalId, url), url, lambda.function().timeout());
+    return send(
+        events.delete(properties, physicalId, responses.newUrl()), lambda.function().timeout());
   }
 
   /** Sends {@code Create} with a shorter time limit than the function's configured timeout. */
   public Exchange createWithin(Map<String, String> properties, Duration timeout)
       throws IOException, InterruptedException {
-    String url = responses.newUrl();
-    return send(events.create(properties, url), url, timeout);
+    return send(events.create(properties, responses.newUrl()), timeout);
   }
 
-  private Exchange send(CloudFormationEvents.Event event, String url, Duration timeout)
+  private Exchange send(CloudFormationEvents.Event event, Duration timeout)
       throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     InvocationResult result = lambda.invoke(event.json(), timeout);
     // The function answers CloudFormation before returning, so the PUT is already there; a short
     // wait covers a response sent asynchronously.
-    CfnResponse response = responses.await(url, Duration.ofSeconds(5));
+    CfnResponse response = responses.await(event.requestId(), Duration.ofSeconds(5));
     return new Exchange(event, result, response, deadline);
   }
 }

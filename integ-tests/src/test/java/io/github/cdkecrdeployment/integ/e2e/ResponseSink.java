@@ -7,13 +7,14 @@ import java.time.Duration;
  */
 public interface ResponseSink {
 
-  /** A fresh response URL for one request. */
+  /** A response URL for one request. */
   String newUrl();
 
   /**
-   * The response PUT to {@code url}, waiting up to {@code timeout}; null when none arrived.
+   * The response to request {@code requestId}, waiting up to {@code timeout}; null when none
+   * arrived.
    *
-   * @throws AssertionError when more than one response arrived at {@code url}
+   * @throws AssertionError when more than one response to that request arrived
    */
-  CfnResponse await(String url, Duration timeout) throws InterruptedException;
+  CfnResponse await(String requestId, Duration timeout) throws InterruptedException;
 }
