@@ -3,6 +3,9 @@ package io.github.cdkecrdeployment.handler;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,7 +88,10 @@ public final class Log {
       return null;
     }
     String s = text;
-    for (String secret : secrets) {
+    // Longest first, so a secret that contains another (a URL and its query) goes whole.
+    List<String> ordered = new ArrayList<>(secrets);
+    ordered.sort(Comparator.comparingInt(String::length).reversed());
+    for (String secret : ordered) {
       if (s.contains(secret)) {
         s = s.replace(secret, "<redacted>");
       }

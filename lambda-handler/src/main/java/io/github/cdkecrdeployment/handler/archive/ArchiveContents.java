@@ -1,6 +1,7 @@
 package io.github.cdkecrdeployment.handler.archive;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -56,6 +57,8 @@ record ArchiveContents(
           }
         }
       }
+    } catch (EOFException e) {
+      throw truncatedGzip(archive, e);
     } catch (ZipException e) {
       throw new ArchiveException(
           archive.uri()
@@ -66,6 +69,17 @@ record ArchiveContents(
           e);
     }
     return new ArchiveContents(gzip, entries, small);
+  }
+
+  /** The gzip stream of {@code archive} ended before its end marker. */
+  static ArchiveException truncatedGzip(S3Archive archive, EOFException e) {
+    return new ArchiveException(
+        archive.uri()
+            + " is truncated: its gzip stream ends early ("
+            + e.getMessage()
+            + "); upload the complete archive again",
+        true,
+        e);
   }
 
   /** A tar reader over the archive from byte 0, decompressing when needed. */

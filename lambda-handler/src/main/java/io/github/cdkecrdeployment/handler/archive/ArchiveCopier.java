@@ -21,9 +21,11 @@ import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
 import io.github.cdkecrdeployment.handler.registry.RegistryRepository;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -147,7 +149,7 @@ public final class ArchiveCopier implements ImageCopier {
                     + "); retrying in "
                     + sleep
                     + " ms");
-        if (request.deadline().remaining().toMillis() <= sleep) {
+        if (request.deadline().remaining().compareTo(Duration.ofMillis(sleep)) <= 0) {
           throw new DeadlineExceededException(
               "the deadline passed before attempt " + (attempt + 1), progress.snapshot());
         }
@@ -319,6 +321,8 @@ public final class ArchiveCopier implements ImageCopier {
           throw new ArchiveException(
               archive.uri() + " changed while it was read: entries disappeared", false, null);
         }
+      } catch (EOFException e) {
+        throw ArchiveContents.truncatedGzip(archive, e);
       }
       return;
     }

@@ -93,17 +93,21 @@ public record CfnResponse(
     if (body.length <= MAX_BODY_BYTES || reason == null) {
       return body;
     }
-    int over = body.length - MAX_BODY_BYTES;
-    // Characters of the reason may take up to 6 bytes in JSON (\\uXXXX): cut, then re-measure.
-    int keep = Math.max(0, reason.length() - over - ELLIPSIS.length());
-    while (true) {
-      String cut = cutMiddle(reason, keep);
-      body = serialize(cut);
-      if (body.length <= MAX_BODY_BYTES || keep == 0) {
-        return body;
+    // Characters take 1 to 6 bytes in the JSON, so search for the longest cut that fits.
+    int lo = 0;
+    int hi = reason.length();
+    byte[] best = serialize(cutMiddle(reason, 0));
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      byte[] candidate = serialize(cutMiddle(reason, mid));
+      if (candidate.length <= MAX_BODY_BYTES) {
+        best = candidate;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
       }
-      keep = Math.max(0, keep - Math.max(16, (body.length - MAX_BODY_BYTES)));
     }
+    return best;
   }
 
   private static String cutMiddle(String s, int keep) {
