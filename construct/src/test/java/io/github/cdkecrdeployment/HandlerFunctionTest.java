@@ -18,6 +18,7 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
@@ -86,13 +87,29 @@ class HandlerFunctionTest {
 
   @Test
   void vpcSubnetsAndAnyISecurityGroupAreWired() {
-    Vpc vpc = Vpc.Builder.create(f.stack, "Vpc").maxAzs(2).natGateways(1).build();
+    // Isolated subnets, so the selection differs from the default one (the private subnets).
+    Vpc vpc =
+        Vpc.Builder.create(f.stack, "Vpc")
+            .maxAzs(2)
+            .natGateways(1)
+            .subnetConfiguration(
+                List.of(
+                    SubnetConfiguration.builder().name("pub").subnetType(SubnetType.PUBLIC).build(),
+                    SubnetConfiguration.builder()
+                        .name("app")
+                        .subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                        .build(),
+                    SubnetConfiguration.builder()
+                        .name("iso")
+                        .subnetType(SubnetType.PRIVATE_ISOLATED)
+                        .build()))
+            .build();
     ISecurityGroup imported =
         SecurityGroup.fromSecurityGroupId(f.stack, "Imported", "sg-0123456789abcdef0");
     SecurityGroup created = SecurityGroup.Builder.create(f.stack, "Created").vpc(vpc).build();
     f.deployment("ECR")
         .vpc(vpc)
-        .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+        .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build())
         .securityGroups(List.of(imported, created))
         .build();
 
@@ -105,7 +122,7 @@ class HandlerFunctionTest {
             Map.of("Fn::GetAtt", List.of(logicalId(template, "Created"), "GroupId"))),
         vpcConfig.get("SecurityGroupIds"));
     List<Object> expectedSubnets =
-        vpc.getPrivateSubnets().stream()
+        vpc.getIsolatedSubnets().stream()
             .map(s -> f.stack.resolve(s.getSubnetId()))
             .collect(Collectors.toList());
     assertEquals(expectedSubnets, vpcConfig.get("SubnetIds"));

@@ -35,4 +35,27 @@ public class RegistryException extends IOException {
   public String errorCode() {
     return errorCode;
   }
+
+  /** Error code of a TLS certificate that could not be verified (never retried). */
+  public static final String TLS_CERTIFICATE = "TLS_CERTIFICATE";
+
+  /** Error code of a request stopped because the copy's deadline passed (never retried). */
+  public static final String DEADLINE = "DEADLINE_EXCEEDED";
+
+  /**
+   * True when trying again may succeed: no response at all (reset, timeout), 408, 429, 5xx, or the
+   * upload-session errors {@code BLOB_UPLOAD_UNKNOWN}/{@code BLOB_UPLOAD_INVALID}. Certificate
+   * errors and deadline stops are never transient.
+   */
+  public boolean isTransient() {
+    if (TLS_CERTIFICATE.equals(errorCode) || DEADLINE.equals(errorCode)) {
+      return false;
+    }
+    return statusCode == 0
+        || statusCode == 408
+        || statusCode == 429
+        || statusCode >= 500
+        || "BLOB_UPLOAD_UNKNOWN".equals(errorCode)
+        || "BLOB_UPLOAD_INVALID".equals(errorCode);
+  }
 }

@@ -227,6 +227,19 @@ public final class TestCa {
         "-Djavax.net.ssl.trustStoreType=PKCS12");
   }
 
+  /**
+   * Makes this JVM trust this CA (only): sets the {@code javax.net.ssl.trustStore*} properties
+   * (read by jib-core's HTTP client) and the default {@link SSLContext} (used by the JDK's HTTP
+   * client). Call it before creating the clients under test.
+   */
+  public TestCa trustInThisJvm() {
+    System.setProperty("javax.net.ssl.trustStore", trustStore().toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", STORE_PASSWORD);
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    SSLContext.setDefault(clientSslContext());
+    return this;
+  }
+
   /** Server certificate PEM (127.0.0.1, localhost and the extra hosts). */
   public Path serverCertPem() {
     return dir.resolve("server.crt");

@@ -1,0 +1,938 @@
+package io.github.cdkecrdeployment.handler.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.tools.jib.api.DescriptorDigest;
+import com.google.cloud.tools.jib.api.InsecureRegistryException;
+import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
+import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
+import com.google.cloud.tools.jib.blob.Blobs;
+import com.google.cloud.tools.jib.event.EventHandlers;
+import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import com.google.cloud.tools.jib.http.ResponseException;
+import com.google.cloud.tools.jib.registry.RegistryClient;
+import com.google.cloud.tools.jib.registry.RegistryCredentialsNotSentException;
+import io.github.cdkecrdeployment.handler.copy.Deadline;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The one place that uses jib-core (pinned to 0.28.1): {@link RegistryConnector} and {@link
+ * RegistryRepository} on jib's {@link RegistryClient}.
+ *
+ * <p>What comes from jib-core: the auth handshake (anonymous and credentialed bearer tokens, basic
+ * auth, token refresh, a token that also grants pull on a mount source), {@code checkBlob} and
+ * {@code pushBlob}. What this class adds, because jib-core parses manifests and drops their bytes:
+ * manifest HEAD/GET/PUT over a plain JDK {@link HttpClient} (connection-reusing) carrying the same
+ * {@code Authorization} jib negotiated; also the blob GET (a pull stream, which jib-core only
+ * offers as push-style writes), the cross-repository mount request and uploads of unknown digest.
+ *
+ * <p>TLS: both transports use the JVM's default trust ({@code -Djavax.net.ssl.trustStore=…}).
+ * jib-core retries a failed TLS handshake for about a minute, so {@link #open} first checks the
+ * certificate itself and fails at once with a message that says how to trust the CA. Only {@code
+ * tlsVerify=false} (the command line's flag) turns verification off.
+ *
+ * <p>Every request is retried per {@link RequestRetry} within the deadline. Stream uploads cannot
+ * be replayed, so their transient failures surface as {@link RegistryException#isTransient()} for
+ * the caller to restart the blob.
+ */
+public final class JibRegistryAdapter implements RegistryConnector {
+  /** User-Agent sent to registries. */
+  public static final String USER_AGENT = "cdk-ecr-deployment-java";
+
+  /** OCI index, OCI manifest, Docker manifest list, Docker v2s2: every type the engine copies. */
+  public static final String ACCEPT =
+      "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json,"
+          + " application/vnd.docker.distribution.manifest.list.v2+json,"
+          + " application/vnd.docker.distribution.manifest.v2+json";
+
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration TOKEN_MAX_AGE = Duration.ofMinutes(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Field AUTHORIZATION = authorizationField();
+
+  private final RequestRetry retry;
+  private final HttpClient verified;
+  private volatile HttpClient unverified;
+
+  /** An adapter with {@link RequestRetry#DEFAULT}. */
+  public JibRegistryAdapter() {
+    this(RequestRetry.DEFAULT);
+  }
+
+  /** An adapter with a given per-request retry. */
+  public JibRegistryAdapter(RequestRetry retry) {
+    this.retry = retry;
+    this.verified = newHttpClient(null);
+  }
+
+  private static HttpClient newHttpClient(SSLContext ssl) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            // HTTP/1.1: large uploads are not throttled by HTTP/2 flow-control windows.
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(30));
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
+    return b.build();
+  }
+
+  private HttpClient unverifiedClient() {
+    HttpClient c = unverified;
+    if (c == null) {
+      synchronized (this) {
+        if (unverified == null) {
+          unverified = newHttpClient(trustAll());
+        }
+        c = unverified;
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public RegistryRepository open(
+      ImageReference reference,
+      Credential credential,
+      boolean push,
+      boolean tlsVerify,
+      Deadline deadline)
+      throws IOException {
+    Repository r = new Repository(reference, credential, push, tlsVerify, deadline);
+    r.connect();
+    return r;
+  }
+
+  private static Field authorizationField() {
+    try {
+      Field f = RegistryClient.class.getDeclaredField("authorization");
+      f.setAccessible(true);
+      return f;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(
+          "jib-core's RegistryClient has no 'authorization' field: this adapter is written for"
+              + " jib-core 0.28.1; use that version",
+          e);
+    }
+  }
+
+  /** The Authorization header value jib-core negotiated, or null before/without auth. */
+  static String authorizationOf(RegistryClient client) {
+    try {
+      Object value = ((AtomicReference<?>) AUTHORIZATION.get(client)).get();
+      return value == null ? null : value.toString();
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private final class Repository implements RegistryRepository {
+    private final ImageReference reference;
+    private final Credential credential;
+    private final boolean push;
+    private final boolean tlsVerify;
+    private final Deadline deadline;
+    private final FailoverHttpClient jibHttp;
+    private final RegistryClient client;
+    private final Map<String, Auth> mountClients = new ConcurrentHashMap<>();
+    private final Auth auth;
+    private volatile String scheme = "https";
+
+    /** A jib client with the time its auth was negotiated. */
+    private final class Auth {
+      final RegistryClient client;
+      final boolean pushScope;
+      volatile long negotiatedAt;
+
+      Auth(RegistryClient client, boolean pushScope) {
+        this.client = client;
+        this.pushScope = pushScope;
+      }
+
+      synchronized void negotiate() throws IOException {
+        try {
+          boolean bearer = pushScope ? client.doPushBearerAuth() : client.doPullBearerAuth();
+          if (!bearer && credential != null) {
+            client.configureBasicAuth();
+          }
+          negotiatedAt = System.nanoTime();
+        } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
+          throw translate(pushScope ? "push to " : "pull from ", repo(), e);
+        }
+      }
+
+      /** Negotiates once (the first caller does it, the others wait); returns the header. */
+      synchronized String ensureNegotiated() throws IOException {
+        if (negotiatedAt == 0) {
+          negotiate();
+        }
+        return header();
+      }
+
+      /** The header to send; renegotiates a bearer token that may be close to expiry. */
+      synchronized String header() throws IOException {
+        String h = authorizationOf(client);
+        if (h != null
+            && h.startsWith("Bearer ")
+            && System.nanoTime() - negotiatedAt > TOKEN_MAX_AGE.toNanos()) {
+          negotiate();
+          h = authorizationOf(client);
+        }
+        return h;
+      }
+    }
+
+    Repository(
+        ImageReference reference,
+        Credential credential,
+        boolean push,
+        boolean tlsVerify,
+        Deadline deadline) {
+      this.reference = reference;
+      this.credential = credential;
+      this.push = push;
+      this.tlsVerify = tlsVerify;
+      this.deadline = deadline;
+      // tlsVerify=false lets jib fall back to unverified HTTPS and plain HTTP, as skopeo's flag
+      // does.
+      this.jibHttp = new FailoverHttpClient(!tlsVerify, false, event -> {});
+      this.client = newClient(null);
+      this.auth = new Auth(client, push);
+    }
+
+    private RegistryClient newClient(String mountSource) {
+      RegistryClient.Factory f =
+          mountSource == null
+              ? RegistryClient.factory(
+                  EventHandlers.NONE, reference.registry(), reference.repository(), jibHttp)
+              : RegistryClient.factory(
+                  EventHandlers.NONE,
+                  reference.registry(),
+                  reference.repository(),
+                  mountSource,
+                  jibHttp);
+      if (credential != null) {
+        f.setCredential(
+            com.google.cloud.tools.jib.api.Credential.from(
+                credential.username(), credential.password()));
+      }
+      return f.setUserAgent(USER_AGENT).newRegistryClient();
+    }
+
+    private String repo() {
+      return reference.repositoryUri();
+    }
+
+    private HttpClient http() {
+      return tlsVerify ? verified : unverifiedClient();
+    }
+
+    void connect() throws IOException {
+      retry.run(
+          "connect to " + reference.registry(),
+          deadline,
+          () -> {
+            preflight();
+            auth.negotiate();
+            return null;
+          });
+    }
+
+    /** GET /v2/ once with the JDK client: a certificate problem fails here, at once. */
+    private void preflight() throws IOException {
+      try {
+        send(
+            "reach " + reference.registry(),
+            () -> HttpRequest.newBuilder(url("/v2/")).GET(),
+            HttpResponse.BodyHandlers.discarding(),
+            false);
+      } catch (RegistryException e) {
+        if (!tlsVerify
+            && RegistryException.TLS_CERTIFICATE.equals(e.errorCode())
+            && scheme.equals("https")) {
+          // Unverified mode also accepts a plain-HTTP registry (e.g. a local one on :5000).
+          scheme = "http";
+          send(
+              "reach " + reference.registry(),
+              () -> HttpRequest.newBuilder(url("/v2/")).GET(),
+              HttpResponse.BodyHandlers.discarding(),
+              false);
+          return;
+        }
+        throw e;
+      }
+    }
+
+    private URI url(String path) {
+      return URI.create(scheme + "://" + reference.registry() + path);
+    }
+
+    private String manifestPath(String ref) {
+      return "/v2/" + reference.repository() + "/manifests/" + ref;
+    }
+
+    @Override
+    public ImageReference reference() {
+      return reference;
+    }
+
+    @Override
+    public Optional<String> manifestDigest(String tagOrDigest) throws IOException {
+      String what = "check " + repo() + ":" + tagOrDigest;
+      return retry.run(
+          what,
+          deadline,
+          () -> {
+            HttpResponse<Void> r =
+                send(
+                    what,
+                    () ->
+                        HttpRequest.newBuilder(url(manifestPath(tagOrDigest)))
+                            .header("Accept", ACCEPT)
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                    HttpResponse.BodyHandlers.discarding(),
+                    true);
+            if (r.statusCode() == 404) {
+              return Optional.<String>empty();
+            }
+            if (r.statusCode() != 200) {
+              throw error(action(tagOrDigest), r.statusCode(), null, r.headers());
+            }
+            Optional<String> d = r.headers().firstValue("Docker-Content-Digest");
+            if (d.isPresent()) {
+              return d;
+            }
+            // Some registries omit the header on HEAD: hash the body instead.
+            return Optional.of(pullManifest(tagOrDigest).digest());
+          });
+    }
+
+    private String action(String ref) {
+      String sep = ref.contains(":") ? "@" : ":";
+      return (push ? "push to " : "pull from ") + repo() + sep + ref;
+    }
+
+    @Override
+    public RawManifest pullManifest(String tagOrDigest) throws IOException {
+      String what = "pull " + repo() + ":" + tagOrDigest;
+      return retry.run(
+          what,
+          deadline,
+          () -> {
+            HttpResponse<byte[]> r =
+                send(
+                    what,
+                    () ->
+                        HttpRequest.newBuilder(url(manifestPath(tagOrDigest)))
+                            .header("Accept", ACCEPT)
+                            .GET(),
+                    HttpResponse.BodyHandlers.ofByteArray(),
+                    true);
+            if (r.statusCode() != 200) {
+              throw error(action(tagOrDigest), r.statusCode(), r.body(), r.headers());
+            }
+            byte[] bytes = r.body();
+            String digest = sha256(bytes);
+            if (tagOrDigest.startsWith("sha256:") && !tagOrDigest.equals(digest)) {
+              throw new RegistryException(
+                  "manifest "
+                      + repo()
+                      + "@"
+                      + tagOrDigest
+                      + " has digest "
+                      + digest
+                      + " — the registry served other bytes; retry",
+                  502,
+                  "DIGEST_INVALID",
+                  null);
+            }
+            String mediaType = mediaType(r.headers().firstValue("Content-Type").orElse(""), bytes);
+            return new RawManifest(bytes, mediaType, digest);
+          });
+    }
+
+    @Override
+    public boolean hasBlob(String digest) throws IOException {
+      String what = "check blob " + digest + " in " + repo();
+      return retry.run(
+          what,
+          deadline,
+          () -> {
+            try {
+              auth.header(); // refreshes an old token first
+              return client.checkBlob(DescriptorDigest.fromDigest(digest)).isPresent();
+            } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
+              throw translate(push ? "push to " : "pull from ", repo(), e);
+            } catch (java.security.DigestException e) {
+              throw new IllegalArgumentException("not a sha256 digest: " + digest, e);
+            }
+          });
+    }
+
+    @Override
+    public InputStream openBlob(BlobDescriptor blob) throws IOException {
+      String what = "pull blob " + blob.digest() + " from " + repo();
+      return retry.run(
+          what,
+          deadline,
+          () -> {
+            URI uri = url("/v2/" + reference.repository() + "/blobs/" + blob.digest());
+            boolean sameHost = true;
+            for (int hop = 0; hop < 5; hop++) {
+              URI target = uri;
+              HttpResponse<InputStream> r =
+                  send(
+                      what,
+                      () -> HttpRequest.newBuilder(target).GET(),
+                      HttpResponse.BodyHandlers.ofInputStream(),
+                      sameHost);
+              int s = r.statusCode();
+              if (s == 200) {
+                return r.body();
+              }
+              String location = r.headers().firstValue("Location").orElse(null);
+              r.body().close();
+              if (s / 100 == 3 && location != null) {
+                // Registries like ECR redirect blob GETs to pre-signed storage URLs: the
+                // registry's Authorization must not follow to another host.
+                URI next = target.resolve(location);
+                sameHost = sameHost && next.getAuthority().equals(target.getAuthority());
+                uri = next;
+                continue;
+              }
+              throw error("pull blob " + blob.digest() + " from " + repo(), s, null, r.headers());
+            }
+            throw new RegistryException(
+                "pull blob " + blob.digest() + " from " + repo() + ": too many redirects",
+                0,
+                "TOO_MANY_REDIRECTS",
+                null);
+          });
+    }
+
+    @Override
+    public boolean mountBlob(String digest, String fromRepository) throws IOException {
+      String what = "mount blob " + digest + " from " + fromRepository + " into " + repo();
+      Auth mountAuth =
+          mountClients.computeIfAbsent(fromRepository, f -> new Auth(newClient(f), true));
+      return retry.run(
+          what,
+          deadline,
+          () -> {
+            String header = mountAuth.ensureNegotiated();
+            HttpRequest.Builder b =
+                HttpRequest.newBuilder(
+                        url(
+                            "/v2/"
+                                + reference.repository()
+                                + "/blobs/uploads/?mount="
+                                + enc(digest)
+                                + "&from="
+                                + enc(fromRepository)))
+                    .timeout(REQUEST_TIMEOUT)
+                    .header("User-Agent", USER_AGENT)
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            if (header != null) {
+              b.header("Authorization", header);
+            }
+            HttpResponse<byte[]> r =
+                exchange(what, b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() == 201) {
+              return true;
+            }
+            if (r.statusCode() == 202) {
+              // The registry opened an upload instead; abandon it (it expires on its own).
+              r.headers()
+                  .firstValue("Location")
+                  .ifPresent(
+                      loc -> {
+                        try {
+                          HttpRequest.Builder d =
+                              HttpRequest.newBuilder(url("/").resolve(loc))
+                                  .timeout(Duration.ofSeconds(10))
+                                  .DELETE();
+                          if (header != null) {
+                            d.header("Authorization", header);
+                          }
+                          http().send(d.build(), HttpResponse.BodyHandlers.discarding());
+                        } catch (IOException e) {
+                          // best effort: an abandoned upload session expires by itself
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      });
+              return false;
+            }
+            throw error("push to " + repo(), r.statusCode(), r.body(), r.headers());
+          });
+    }
+
+    @Override
+    public void pushBlob(BlobDescriptor blob, InputStream content) throws IOException {
+      RequestRetry.checkDeadline("push blob " + blob.digest(), deadline);
+      try {
+        auth.header();
+        client.pushBlob(
+            DescriptorDigest.fromDigest(blob.digest()), Blobs.from(content), null, n -> {});
+      } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
+        throw translate("push to ", repo(), e);
+      } catch (java.security.DigestException e) {
+        throw new IllegalArgumentException("not a sha256 digest: " + blob.digest(), e);
+      }
+    }
+
+    @Override
+    public BlobDescriptor pushBlob(InputStream content) throws IOException {
+      String what = "push blob to " + repo();
+      RequestRetry.checkDeadline(what, deadline);
+      HttpResponse<byte[]> post =
+          retry.run(
+              what,
+              deadline,
+              () -> {
+                HttpResponse<byte[]> r =
+                    send(
+                        what,
+                        () ->
+                            HttpRequest.newBuilder(
+                                    url("/v2/" + reference.repository() + "/blobs/uploads/"))
+                                .POST(HttpRequest.BodyPublishers.noBody()),
+                        HttpResponse.BodyHandlers.ofByteArray(),
+                        true);
+                if (r.statusCode() != 202) {
+                  throw error("push to " + repo(), r.statusCode(), r.body(), r.headers());
+                }
+                return r;
+              });
+      URI location = uploadLocation(post);
+      MessageDigest sha = newSha256();
+      long[] size = new long[1];
+      InputStream hashed =
+          new FilterInputStream(new DigestInputStream(content, sha)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              int n = super.read(b, off, len);
+              if (n > 0) {
+                size[0] += n;
+              }
+              return n;
+            }
+          };
+      String header = auth.header();
+      HttpRequest.Builder patch =
+          HttpRequest.newBuilder(location)
+              .header("User-Agent", USER_AGENT)
+              .header("Content-Type", "application/octet-stream")
+              .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> hashed));
+      if (header != null) {
+        patch.header("Authorization", header);
+      }
+      HttpResponse<byte[]> pr =
+          exchange(what, patch.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (pr.statusCode() != 202 && pr.statusCode() != 204) {
+        throw error("push to " + repo(), pr.statusCode(), pr.body(), pr.headers());
+      }
+      String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+      URI putUri = uploadLocation(pr);
+      String sep = putUri.getRawQuery() == null ? "?" : "&";
+      URI commit = URI.create(putUri + sep + "digest=" + enc(digest));
+      HttpRequest.Builder put =
+          HttpRequest.newBuilder(commit)
+              .timeout(REQUEST_TIMEOUT)
+              .header("User-Agent", USER_AGENT)
+              .PUT(HttpRequest.BodyPublishers.noBody());
+      if (header != null) {
+        put.header("Authorization", header);
+      }
+      HttpResponse<byte[]> cr =
+          exchange(what, put.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (cr.statusCode() != 201) {
+        throw error("push to " + repo(), cr.statusCode(), cr.body(), cr.headers());
+      }
+      return new BlobDescriptor(digest, size[0]);
+    }
+
+    private URI uploadLocation(HttpResponse<?> r) throws RegistryException {
+      String loc =
+          r.headers()
+              .firstValue("Location")
+              .orElseThrow(
+                  () ->
+                      new RegistryException(
+                          "push to " + repo() + ": the registry sent no upload Location — retry",
+                          502,
+                          "BLOB_UPLOAD_INVALID",
+                          null));
+      return r.request().uri().resolve(loc);
+    }
+
+    @Override
+    public String pushManifest(RawManifest manifest, String tagOrDigest) throws IOException {
+      String what = "push manifest " + repo() + ":" + tagOrDigest;
+      return retry.run(
+          what,
+          deadline,
+          () -> {
+            HttpResponse<byte[]> r =
+                send(
+                    what,
+                    () ->
+                        HttpRequest.newBuilder(url(manifestPath(tagOrDigest)))
+                            .header("Content-Type", manifest.mediaType())
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest.bytes())),
+                    HttpResponse.BodyHandlers.ofByteArray(),
+                    true);
+            if (r.statusCode() != 201 && r.statusCode() != 200) {
+              throw error(action(tagOrDigest), r.statusCode(), r.body(), r.headers());
+            }
+            String d = r.headers().firstValue("Docker-Content-Digest").orElse(manifest.digest());
+            if (!d.equals(manifest.digest())) {
+              throw new RegistryException(
+                  "push to "
+                      + repo()
+                      + ":"
+                      + tagOrDigest
+                      + ": the registry stored digest "
+                      + d
+                      + " but the manifest's bytes have "
+                      + manifest.digest()
+                      + " — the registry rewrote the manifest",
+                  r.statusCode(),
+                  "DIGEST_INVALID",
+                  null);
+            }
+            return d;
+          });
+    }
+
+    /**
+     * Sends a request with the negotiated Authorization; on a 401 renegotiates once (a token may
+     * have expired) and resends.
+     */
+    private <T> HttpResponse<T> send(
+        String what,
+        Supplier<HttpRequest.Builder> request,
+        HttpResponse.BodyHandler<T> handler,
+        boolean authenticate)
+        throws IOException {
+      for (int attempt = 0; ; attempt++) {
+        HttpRequest.Builder b =
+            request
+                .get()
+                .timeout(min(REQUEST_TIMEOUT, deadline.remaining()))
+                .header("User-Agent", USER_AGENT);
+        if (authenticate) {
+          String h = auth.header();
+          if (h != null) {
+            b.header("Authorization", h);
+          }
+        }
+        HttpResponse<T> r = exchange(what, b.build(), handler);
+        if (r.statusCode() == 401 && authenticate && attempt == 0) {
+          if (r.body() instanceof InputStream in) {
+            in.close();
+          }
+          auth.negotiate();
+          continue;
+        }
+        return r;
+      }
+    }
+
+    private <T> HttpResponse<T> exchange(
+        String what, HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+      try {
+        return http().send(request, handler);
+      } catch (SSLException e) {
+        throw certificateError(e);
+      } catch (java.net.http.HttpTimeoutException e) {
+        throw new RegistryException(what + ": timed out — retry", 0, "TIMEOUT", e);
+      } catch (IOException e) {
+        if (e.getCause() instanceof SSLException ssl) {
+          throw certificateError(ssl);
+        }
+        throw new RegistryException(
+            what
+                + " failed: "
+                + e
+                + " — check that "
+                + reference.registry()
+                + " is reachable; retry",
+            0,
+            null,
+            e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException ie = new InterruptedIOException(what + " interrupted");
+        ie.initCause(e);
+        throw ie;
+      }
+    }
+
+    private RegistryException certificateError(SSLException e) {
+      return new RegistryException(
+          "TLS certificate problem with "
+              + reference.registry()
+              + ": "
+              + e.getMessage()
+              + " — the certificate is not trusted by this JVM; add the registry's CA to a trust"
+              + " store and run java with -Djavax.net.ssl.trustStore=<file>"
+              + " -Djavax.net.ssl.trustStorePassword=<password> (command line only for a local"
+              + " registry: --"
+              + (push ? "dest" : "src")
+              + "-tls-verify=false)",
+          0,
+          RegistryException.TLS_CERTIFICATE,
+          e);
+    }
+
+    /** Turns a jib-core or I/O failure into a RegistryException with the fix. */
+    private RegistryException translate(String verb, String image, Exception e) {
+      if (e instanceof RegistryException r) {
+        return r;
+      }
+      Throwable t = e;
+      while (t != null) {
+        if (t instanceof SSLException ssl) {
+          return certificateError(ssl);
+        }
+        if (t instanceof InsecureRegistryException) {
+          return certificateError(new SSLException(t.getMessage(), t.getCause()));
+        }
+        if (t instanceof RegistryUnauthorizedException
+            || t instanceof RegistryCredentialsNotSentException) {
+          return error(verb + image, 401, null, (String) null);
+        }
+        if (t instanceof ResponseException re) {
+          // jib-core's response headers are google-http-client types, not on our compile path:
+          // Retry-After is honoured on the raw requests; jib's calls back off by themselves.
+          byte[] body =
+              re.getContent() == null ? null : re.getContent().getBytes(StandardCharsets.UTF_8);
+          return error(verb + image, re.getStatusCode(), body, (String) null);
+        }
+        t = t.getCause();
+      }
+      if (e instanceof RegistryAuthenticationFailedException) {
+        return new RegistryException(
+            "unauthorized: "
+                + verb
+                + image
+                + " denied — the token service refused the"
+                + " credential: "
+                + e.getMessage()
+                + "; "
+                + credsFix(),
+            401,
+            "UNAUTHORIZED",
+            e);
+      }
+      return new RegistryException(
+          verb + image + " failed: " + e.getMessage() + " — retry", 0, null, e);
+    }
+
+    private String credsFix() {
+      String prop = push ? "DestCreds (--dest-creds)" : "SrcCreds (--src-creds)";
+      String access = push ? "push to" : "pull from";
+      return credential == null
+          ? "set " + prop + " to a credential allowed to " + access + " " + repo()
+          : "check "
+              + prop
+              + ": user '"
+              + credential.username()
+              + "' must be allowed to "
+              + access
+              + " "
+              + repo();
+    }
+
+    private RegistryException error(
+        String action, int status, byte[] body, java.net.http.HttpHeaders headers) {
+      return error(
+          action,
+          status,
+          body,
+          headers == null ? null : headers.firstValue("Retry-After").orElse(null));
+    }
+
+    private RegistryException error(String action, int status, byte[] body, String retryAfter) {
+      String code = null;
+      String message = null;
+      if (body != null && body.length > 0) {
+        try {
+          JsonNode first = JSON.readTree(body).path("errors").path(0);
+          code = first.path("code").isTextual() ? first.path("code").asText() : null;
+          message = first.path("message").isTextual() ? first.path("message").asText() : null;
+        } catch (IOException | RuntimeException ignored) {
+          // not a registry error document: status alone has to do
+        }
+      }
+      if (code == null) {
+        code =
+            switch (status) {
+              case 401 -> "UNAUTHORIZED";
+              case 403 -> "DENIED";
+              case 404 -> "NOT_FOUND";
+              case 429 -> "TOOMANYREQUESTS";
+              default -> null;
+            };
+      }
+      String fix;
+      String outcome = "failed (HTTP " + status + (message != null ? ": " + message : "") + ")";
+      if (status == 401 || status == 403) {
+        outcome = "denied (HTTP " + status + ")";
+        fix = credsFix();
+      } else if ("MANIFEST_UNKNOWN".equals(code) || (status == 404 && action.contains(":"))) {
+        outcome = "not found (HTTP 404)";
+        fix = "check that the tag or digest exists in " + repo();
+      } else if ("NAME_UNKNOWN".equals(code)) {
+        outcome = "failed: repository not found (HTTP " + status + ")";
+        fix = "check the repository name; ECR repositories must exist before a push";
+      } else if (status == 429) {
+        fix = "the registry is rate-limiting; retry later or raise RetryConfigs (--retry-attempts)";
+      } else if (status >= 500 || status == 408) {
+        fix = "the registry failed; retry or raise RetryConfigs (--retry-attempts)";
+      } else {
+        fix = "check the image reference and the registry's answer above";
+      }
+      String prefix = code != null ? code.toLowerCase(Locale.ROOT) + ": " : "";
+      RegistryException e =
+          new RegistryException(prefix + action + " " + outcome + " — " + fix, status, code, null);
+      if (retryAfter != null && e.isTransient()) {
+        Duration d = parseRetryAfter(retryAfter);
+        if (d != null) {
+          return new RequestRetry.RetryAfter(e, d);
+        }
+      }
+      return e;
+    }
+  }
+
+  private static Duration parseRetryAfter(String value) {
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+    } catch (NumberFormatException e) {
+      try {
+        java.time.ZonedDateTime at =
+            java.time.ZonedDateTime.parse(
+                value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (java.time.format.DateTimeParseException e2) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The media type of a served manifest: the Content-Type when it is a manifest type, else the
+   * manifest's own {@code mediaType} field, else inferred from its shape (OCI allows omitting it).
+   */
+  static String mediaType(String contentType, byte[] bytes) {
+    String ct = contentType.split(";", 2)[0].trim();
+    if (ct.startsWith("application/vnd.")) {
+      return ct;
+    }
+    try {
+      JsonNode node = JSON.readTree(bytes);
+      if (node.path("mediaType").isTextual()) {
+        return node.path("mediaType").asText();
+      }
+      if (node.has("manifests")) {
+        return "application/vnd.oci.image.index.v1+json";
+      }
+      if (node.has("config")) {
+        return "application/vnd.oci.image.manifest.v1+json";
+      }
+    } catch (IOException e) {
+      // fall through: not JSON
+    }
+    return ct.isEmpty() ? "application/vnd.oci.image.manifest.v1+json" : ct;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    Duration m = a.compareTo(b) <= 0 ? a : b;
+    return m.isZero() || m.isNegative() ? Duration.ofMillis(1) : m;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** {@code sha256:<hex>} of bytes. */
+  static String sha256(byte[] bytes) {
+    return "sha256:" + HexFormat.of().formatHex(newSha256().digest(bytes));
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Trust-all context for {@code --*-tls-verify=false} only (also skips host name checks). */
+  private static SSLContext trustAll() {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      TrustManager tm =
+          new X509ExtendedTrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          };
+      ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
