@@ -1,0 +1,394 @@
+package io.github.cdkecrdeployment;
+
+import io.github.cdkecrdeployment.internal.HandlerAsset;
+import io.github.cdkecrdeployment.internal.Validation;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Arn;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CustomResource;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.iam.AddToPrincipalPolicyResult;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SingletonFunction;
+import software.constructs.Construct;
+
+/**
+ * Copies a container image into Amazon ECR (or any registry) while a stack deploys.
+ *
+ * <p>It adds a {@code Custom::CDKECRDeployment} custom resource and a Lambda function (one per
+ * stack and memory size, shared by every deployment that uses that size) that copies the {@code
+ * src} image to {@code dest} on create and update, and does nothing on delete. The function runs on
+ * {@code java21}; its code ships inside this library, so synthesis needs no Docker and no network.
+ *
+ * <pre>{@code
+ * ECRDeployment deployment = ECRDeployment.Builder.create(this, "DeployImage")
+ *     .src(new DockerImageName("nginx:latest"))
+ *     .dest(new DockerImageName(repository.getRepositoryUri() + ":latest"))
+ *     .build();
+ * }</pre>
+ */
+public class ECRDeployment extends Construct {
+  /** Identifies the shared handler function; the memory suffix makes one function per size. */
+  private static final String SINGLETON_UUID = "bd07c930-edb9-4112-a20f-03f096f53666";
+
+  private static final String RESOURCE_TYPE = "Custom::CDKECRDeployment";
+  private static final String HANDLER =
+      "io.github.cdkecrdeployment.handler.EcrDeploymentHandler::handleRequest";
+  private static final String PUBLIC_ECR = "public.ecr.aws";
+
+  private final SingletonFunction handler;
+  private final CustomResource resource;
+
+  /**
+   * Defines the deployment.
+   *
+   * @param scope the parent construct
+   * @param id the id of this construct, unique in {@code scope}
+   * @param props what to copy and how
+   * @throws IllegalArgumentException when the properties do not fit together (e.g. both {@code
+   *     imageArch} and {@code copyImageIndex}), {@code memoryLimit} is a token or out of range, or
+   *     {@code retryConfigs} holds an unknown key or a value out of range
+   */
+  public ECRDeployment(final Construct scope, final String id, final ECRDeploymentProps props) {
+    super(scope, id);
+    int memoryLimit = Validation.memoryLimit(props.getMemoryLimit());
+    Validation.selection(props.getImageArch(), props.getCopyImageIndex(), props.getArchImageTags());
+    Validation.retryConfigs(props.getRetryConfigs());
+
+    this.handler =
+        SingletonFunction.Builder.create(this, "CustomResourceHandler")
+            .uuid(SINGLETON_UUID + "-" + memoryLimit + "MiB")
+            .code(Code.fromAsset(HandlerAsset.path().toString()))
+            .runtime(Runtime.JAVA_21)
+            .handler(HANDLER)
+            .lambdaPurpose(RESOURCE_TYPE)
+            .description(
+                "Custom resource handler for copying Docker images between docker registries.")
+            .timeout(Duration.minutes(15))
+            .role(props.getRole())
+            .memorySize(memoryLimit)
+            .vpc(props.getVpc())
+            .vpcSubnets(props.getVpcSubnets())
+            .securityGroups(props.getSecurityGroups())
+            .build();
+
+    addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .effect(Effect.ALLOW)
+            .actions(
+                List.of(
+                    "ecr:GetAuthorizationToken",
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:GetRepositoryPolicy",
+                    "ecr:DescribeRepositories",
+                    "ecr:ListImages",
+                    "ecr:DescribeImages",
+                    "ecr:BatchGetImage",
+                    "ecr:ListTagsForResource",
+                    "ecr:DescribeImageScanFindings",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:UploadLayerPart",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:PutImage"))
+            .resources(List.of("*"))
+            .build());
+    addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .effect(Effect.ALLOW)
+            .actions(List.of("s3:GetObject"))
+            .resources(List.of("*"))
+            .build());
+
+    // Public ECR authenticates through ecr-public and STS even to read; pushing also needs the
+    // repository actions, which exist only in the aws partition.
+    if (props.getDest().getUri().contains(PUBLIC_ECR)) {
+      addToPrincipalPolicy(publicEcrAuthStatement());
+      addToPrincipalPolicy(
+          PolicyStatement.Builder.create()
+              .effect(Effect.ALLOW)
+              .actions(
+                  List.of(
+                      "ecr-public:BatchCheckLayerAvailability",
+                      "ecr-public:InitiateLayerUpload",
+                      "ecr-public:UploadLayerPart",
+                      "ecr-public:CompleteLayerUpload",
+                      "ecr-public:PutImage"))
+              .resources(
+                  List.of(
+                      Arn.format(
+                          ArnComponents.builder()
+                              .partition("aws")
+                              .service("ecr-public")
+                              .region("")
+                              .account(Aws.ACCOUNT_ID)
+                              .resource("repository")
+                              .resourceName("*")
+                              .build(),
+                          Stack.of(this))))
+              .build());
+    } else if (props.getSrc().getUri().contains(PUBLIC_ECR)) {
+      addToPrincipalPolicy(publicEcrAuthStatement());
+    }
+
+    this.resource =
+        CustomResource.Builder.create(this, "CustomResource")
+            .serviceToken(handler.getFunctionArn())
+            .resourceType(RESOURCE_TYPE)
+            .properties(properties(props))
+            .build();
+  }
+
+  /**
+   * The custom resource properties, with upstream's keys: optional ones appear only when set, so a
+   * stack migrated from the jsii binding sees no change and nothing is copied again.
+   */
+  private Map<String, Object> properties(final ECRDeploymentProps props) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("SrcImage", props.getSrc().getUri());
+    putIfSet(p, "SrcCreds", props.getSrc().getCreds());
+    p.put("DestImage", props.getDest().getUri());
+    putIfSet(p, "DestCreds", props.getDest().getCreds());
+    if (props.getImageArch() != null && !props.getImageArch().get(0).isEmpty()) {
+      p.put("ImageArch", props.getImageArch().get(0));
+    }
+    if (Boolean.TRUE.equals(props.getCopyImageIndex())) {
+      p.put("CopyImageIndex", true);
+    }
+    // toJsonString renders like JSON.stringify and also resolves tokens inside the map.
+    if (props.getArchImageTags() != null) {
+      p.put("ArchImageTags", Stack.of(this).toJsonString(props.getArchImageTags()));
+    }
+    if (props.getRetryConfigs() != null) {
+      p.put("RetryConfigs", Stack.of(this).toJsonString(props.getRetryConfigs()));
+    }
+    return p;
+  }
+
+  private static void putIfSet(final Map<String, Object> p, final String key, final String value) {
+    if (value != null) {
+      p.put(key, value);
+    }
+  }
+
+  private static PolicyStatement publicEcrAuthStatement() {
+    return PolicyStatement.Builder.create()
+        .effect(Effect.ALLOW)
+        .actions(List.of("ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"))
+        .resources(List.of("*"))
+        .build();
+  }
+
+  /**
+   * Adds a statement to the policy of the handler function's role, e.g. to read a Secrets Manager
+   * secret that holds registry credentials, or to decrypt it with a KMS key.
+   *
+   * @param statement the statement to add
+   * @return whether the statement was added (it is not for an immutable imported role)
+   */
+  public AddToPrincipalPolicyResult addToPrincipalPolicy(final PolicyStatement statement) {
+    IRole role = handler.getRole();
+    if (role == null) {
+      throw new IllegalStateException("lambda.SingletonFunction should have created a Role");
+    }
+    return role.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * The digest of the image at the destination tag after the copy, e.g. {@code sha256:4f…}: the
+   * digest of the source image, or of the source index when {@code copyImageIndex} is set. A token
+   * that resolves at deploy time ({@code Fn::GetAtt} of the custom resource's {@code ImageDigest}).
+   *
+   * @return the digest token
+   */
+  public String getImageDigest() {
+    return resource.getAttString("ImageDigest");
+  }
+
+  /**
+   * The destination image pinned by digest, {@code REPOSITORY@sha256:…}, ready for a task
+   * definition or a function that must not follow the tag. A token that resolves at deploy time
+   * ({@code Fn::GetAtt} of the custom resource's {@code ImageUri}).
+   *
+   * @return the image URI token
+   */
+  public String getImageUri() {
+    return resource.getAttString("ImageUri");
+  }
+
+  /**
+   * A fluent builder for {@link ECRDeployment}, with the same methods as {@link
+   * ECRDeploymentProps.Builder}.
+   */
+  public static final class Builder implements software.amazon.jsii.Builder<ECRDeployment> {
+    private final Construct scope;
+    private final String id;
+    private final ECRDeploymentProps.Builder props = ECRDeploymentProps.builder();
+
+    private Builder(final Construct scope, final String id) {
+      this.scope = scope;
+      this.id = id;
+    }
+
+    /**
+     * Starts building a deployment.
+     *
+     * @param scope the parent construct
+     * @param id the id of the deployment, unique in {@code scope}
+     * @return a new builder
+     */
+    public static Builder create(final Construct scope, final String id) {
+      return new Builder(scope, id);
+    }
+
+    /**
+     * Sets the image to copy (required).
+     *
+     * @param src e.g. {@code new DockerImageName("nginx:latest")}
+     * @return this builder
+     */
+    public Builder src(final IImageName src) {
+      props.src(src);
+      return this;
+    }
+
+    /**
+     * Sets the image to write (required).
+     *
+     * @param dest e.g. {@code new DockerImageName(repository.getRepositoryUri() + ":latest")}
+     * @return this builder
+     */
+    public Builder dest(final IImageName dest) {
+      props.dest(dest);
+      return this;
+    }
+
+    /**
+     * Sets the architecture to copy from an image index; exactly one element.
+     *
+     * @param imageArch e.g. {@code List.of("arm64")}; default: {@code amd64}
+     * @return this builder
+     */
+    public Builder imageArch(final List<String> imageArch) {
+      props.imageArch(imageArch);
+      return this;
+    }
+
+    /**
+     * Sets whether to copy a whole image index.
+     *
+     * @param copyImageIndex {@code true} to copy the index and every image it references; default:
+     *     {@code false}
+     * @return this builder
+     */
+    public Builder copyImageIndex(final Boolean copyImageIndex) {
+      props.copyImageIndex(copyImageIndex);
+      return this;
+    }
+
+    /**
+     * Sets extra tags for the architecture-specific images of a copied index (requires {@code
+     * copyImageIndex}).
+     *
+     * @param archImageTags architecture to tag, e.g. {@code Map.of("arm64", "app-arm64")}; default:
+     *     none
+     * @return this builder
+     */
+    public Builder archImageTags(final Map<String, String> archImageTags) {
+      props.archImageTags(archImageTags);
+      return this;
+    }
+
+    /**
+     * Sets the retries of the whole copy.
+     *
+     * @param retryConfigs keys {@code numAttempts}, {@code baseDelay}, {@code maxDelay} (seconds);
+     *     default: one attempt
+     * @return this builder
+     */
+    public Builder retryConfigs(final Map<String, ? extends Number> retryConfigs) {
+      props.retryConfigs(retryConfigs);
+      return this;
+    }
+
+    /**
+     * Sets the memory of the copying Lambda function, in MiB (not a token).
+     *
+     * @param memoryLimit 128 to 10240; default: 512
+     * @return this builder
+     */
+    public Builder memoryLimit(final Number memoryLimit) {
+      props.memoryLimit(memoryLimit);
+      return this;
+    }
+
+    /**
+     * Sets the execution role of the copying Lambda function.
+     *
+     * @param role the role; default: a role is created
+     * @return this builder
+     */
+    public Builder role(final IRole role) {
+      props.role(role);
+      return this;
+    }
+
+    /**
+     * Sets the VPC to run the copying Lambda function in.
+     *
+     * @param vpc the VPC; default: not in a VPC
+     * @return this builder
+     */
+    public Builder vpc(final IVpc vpc) {
+      props.vpc(vpc);
+      return this;
+    }
+
+    /**
+     * Sets where in the VPC to place the copying Lambda function.
+     *
+     * @param vpcSubnets the subnets; default: the VPC's default subnet strategy
+     * @return this builder
+     */
+    public Builder vpcSubnets(final SubnetSelection vpcSubnets) {
+      props.vpcSubnets(vpcSubnets);
+      return this;
+    }
+
+    /**
+     * Sets the security groups of the copying Lambda function.
+     *
+     * @param securityGroups any {@link ISecurityGroup}s, created or imported; default: a dedicated
+     *     security group when in a VPC
+     * @return this builder
+     */
+    public Builder securityGroups(final List<? extends ISecurityGroup> securityGroups) {
+      props.securityGroups(securityGroups);
+      return this;
+    }
+
+    /**
+     * Builds the deployment.
+     *
+     * @return the new construct
+     * @throws NullPointerException when {@code src} or {@code dest} is missing
+     * @throws IllegalArgumentException as {@link ECRDeployment#ECRDeployment(Construct, String,
+     *     ECRDeploymentProps)} does
+     */
+    @Override
+    public ECRDeployment build() {
+      return new ECRDeployment(scope, id, props.build());
+    }
+  }
+}

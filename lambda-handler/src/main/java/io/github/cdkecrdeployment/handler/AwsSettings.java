@@ -1,0 +1,132 @@
+package io.github.cdkecrdeployment.handler;
+
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * How the handler's AWS clients are built. In Lambda everything comes from the SDK's default chains
+ * (region from {@code AWS_REGION}, credentials from the role, endpoints from {@code
+ * AWS_ENDPOINT_URL_*}); tests inject a region, static credentials and local endpoints instead of
+ * changing the process environment. Immutable; build with {@link #builder()}.
+ */
+public final class AwsSettings {
+  private final Region region;
+  private final AwsCredentialsProvider credentials;
+  private final URI ecrEndpoint;
+  private final URI ecrPublicEndpoint;
+  private final URI secretsManagerEndpoint;
+  private final URI s3Endpoint;
+
+  private AwsSettings(Builder b) {
+    this.region = b.region;
+    this.credentials = b.credentials;
+    this.ecrEndpoint = b.ecrEndpoint;
+    this.ecrPublicEndpoint = b.ecrPublicEndpoint;
+    this.secretsManagerEndpoint = b.secretsManagerEndpoint;
+    this.s3Endpoint = b.s3Endpoint;
+  }
+
+  /** Everything from the SDK's default chains. */
+  public static AwsSettings defaults() {
+    return builder().build();
+  }
+
+  /** A builder with nothing set (= the SDK's default chains). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The region for calls without one of their own (secret names, S3); default: SDK chain. */
+  public Region region() {
+    return region != null ? region : new DefaultAwsRegionProviderChain().getRegion();
+  }
+
+  /** True when a region was set explicitly. */
+  public boolean hasRegion() {
+    return region != null;
+  }
+
+  /** Credentials; default: the SDK's default provider chain. */
+  public AwsCredentialsProvider credentials() {
+    return credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+  }
+
+  /** ECR API endpoint override, or null (SDK resolution, incl. {@code AWS_ENDPOINT_URL_ECR}). */
+  public URI ecrEndpoint() {
+    return ecrEndpoint;
+  }
+
+  /**
+   * ECR Public API endpoint override, or null: then {@code aws.endpointUrlEcrPublic}, {@code
+   * AWS_ENDPOINT_URL_ECR_PUBLIC}, {@code AWS_ENDPOINT_URL}, else the us-east-1 endpoint.
+   */
+  public URI ecrPublicEndpoint() {
+    return ecrPublicEndpoint;
+  }
+
+  /** Secrets Manager endpoint override, or null (SDK resolution). */
+  public URI secretsManagerEndpoint() {
+    return secretsManagerEndpoint;
+  }
+
+  /** S3 endpoint override (path-style addressing is then used), or null (SDK resolution). */
+  public URI s3Endpoint() {
+    return s3Endpoint;
+  }
+
+  /** Builder for {@link AwsSettings}. */
+  public static final class Builder {
+    private Region region;
+    private AwsCredentialsProvider credentials;
+    private URI ecrEndpoint;
+    private URI ecrPublicEndpoint;
+    private URI secretsManagerEndpoint;
+    private URI s3Endpoint;
+
+    private Builder() {}
+
+    /** Default region. */
+    public Builder region(Region r) {
+      this.region = r;
+      return this;
+    }
+
+    /** Credentials provider. */
+    public Builder credentials(AwsCredentialsProvider c) {
+      this.credentials = c;
+      return this;
+    }
+
+    /** ECR endpoint. */
+    public Builder ecrEndpoint(URI u) {
+      this.ecrEndpoint = u;
+      return this;
+    }
+
+    /** ECR Public endpoint. */
+    public Builder ecrPublicEndpoint(URI u) {
+      this.ecrPublicEndpoint = u;
+      return this;
+    }
+
+    /** Secrets Manager endpoint. */
+    public Builder secretsManagerEndpoint(URI u) {
+      this.secretsManagerEndpoint = u;
+      return this;
+    }
+
+    /** S3 endpoint. */
+    public Builder s3Endpoint(URI u) {
+      this.s3Endpoint = u;
+      return this;
+    }
+
+    /** Builds it. */
+    public AwsSettings build() {
+      return new AwsSettings(this);
+    }
+  }
+}

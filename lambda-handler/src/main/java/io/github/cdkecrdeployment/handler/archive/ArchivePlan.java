@@ -1,0 +1,485 @@
+package io.github.cdkecrdeployment.handler.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.copy.Selection;
+import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
+import io.github.cdkecrdeployment.handler.registry.ImageReference;
+import io.github.cdkecrdeployment.handler.registry.RawManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What to push for the image chosen from an archive. Two shapes: a {@code docker save} image whose
+ * manifest is built after its layers are pushed ({@link DockerSave}), and an OCI archive whose
+ * manifests are pushed byte-exact ({@link Oci}).
+ */
+sealed interface ArchivePlan {
+  ObjectMapper JSON = new ObjectMapper();
+  String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+
+  /**
+   * A {@code docker save} image: config bytes and layer entries in manifest order.
+   *
+   * @param name how the image is named in messages
+   * @param config the config's exact bytes
+   * @param layers layer entries, in order (may repeat)
+   */
+  record DockerSave(String name, byte[] config, List<TarReader.Entry> layers)
+      implements ArchivePlan {}
+
+  /**
+   * An OCI archive image: blobs with known digests, then manifests in push order.
+   *
+   * @param name how the image is named in messages
+   * @param blobs every blob to push, deduplicated
+   * @param children manifests pushed by digest before the top one
+   * @param top the manifest pushed by the destination tag, last
+   * @param archTags extra tag to the manifest pushed under it
+   */
+  record Oci(
+      String name,
+      List<OciBlob> blobs,
+      List<RawManifest> children,
+      RawManifest top,
+      Map<String, RawManifest> archTags)
+      implements ArchivePlan {}
+
+  /**
+   * A blob of an OCI archive.
+   *
+   * @param entry where it is
+   * @param descriptor its digest and size
+   */
+  record OciBlob(TarReader.Entry entry, BlobDescriptor descriptor) {}
+
+  /** Chooses the image and builds the plan. */
+  static ArchivePlan of(
+      ArchiveContents contents,
+      String uri,
+      String ref,
+      Selection selection,
+      Map<String, String> archTags)
+      throws ArchiveException {
+    if (contents.small().containsKey("manifest.json")) {
+      return dockerSave(contents, uri, ref);
+    }
+    if (contents.small().containsKey("index.json")) {
+      return oci(contents, uri, ref, selection, archTags);
+    }
+    throw new ArchiveException(
+        uri
+            + " has neither manifest.json nor index.json, so it is not a docker save or OCI"
+            + " archive; create it with `docker save IMAGE | gzip > image.tar.gz` or skopeo copy"
+            + " oci-archive:",
+        true,
+        null);
+  }
+
+  private static ArchivePlan dockerSave(ArchiveContents contents, String uri, String ref)
+      throws ArchiveException {
+    JsonNode manifest = json(contents, "manifest.json", uri);
+    if (!manifest.isArray() || manifest.isEmpty()) {
+      throw bad(uri, "its manifest.json lists no images");
+    }
+    int chosen = -1;
+    if (ref == null) {
+      if (manifest.size() > 1) {
+        throw new ArchiveException(
+            uri
+                + " holds "
+                + manifest.size()
+                + " images ("
+                + listDockerSave(manifest)
+                + "); pick one with S3ArchiveName's ref, e.g. s3://…:"
+                + firstName(manifest),
+            true,
+            null);
+      }
+      chosen = 0;
+    } else if (ref.startsWith("@")) {
+      chosen = index(ref, manifest.size(), uri, listDockerSave(manifest));
+    } else {
+      ImageReference wanted = normalise(ref);
+      for (int i = 0; i < manifest.size() && chosen < 0; i++) {
+        for (JsonNode t : manifest.get(i).path("RepoTags")) {
+          ImageReference have = normaliseOrNull(t.asText());
+          if (have != null && wanted != null && sameTagged(have, wanted)
+              || t.asText().equals(ref)) {
+            chosen = i;
+            break;
+          }
+        }
+      }
+      if (chosen < 0) {
+        throw unknownRef(uri, ref, listDockerSave(manifest));
+      }
+    }
+    JsonNode image = manifest.get(chosen);
+    String configPath = image.path("Config").asText("");
+    byte[] config = contents.small().get(configPath);
+    if (config == null) {
+      throw bad(uri, "its manifest.json names config '" + configPath + "', which is not in it");
+    }
+    List<TarReader.Entry> layers = new ArrayList<>();
+    for (JsonNode l : image.path("Layers")) {
+      TarReader.Entry e = contents.entries().get(stripDot(l.asText()));
+      if (e == null) {
+        throw bad(uri, "its manifest.json names layer '" + l.asText() + "', which is not in it");
+      }
+      layers.add(e);
+    }
+    String name =
+        image.path("RepoTags").isArray() && !image.path("RepoTags").isEmpty()
+            ? image.path("RepoTags").get(0).asText()
+            : "@" + chosen;
+    return new DockerSave(name, config, layers);
+  }
+
+  private static ArchivePlan oci(
+      ArchiveContents contents,
+      String uri,
+      String ref,
+      Selection selection,
+      Map<String, String> archTags)
+      throws ArchiveException {
+    JsonNode index = json(contents, "index.json", uri);
+    JsonNode manifests = index.path("manifests");
+    if (!manifests.isArray() || manifests.isEmpty()) {
+      throw bad(uri, "its index.json lists no images");
+    }
+    int chosen = -1;
+    if (ref == null) {
+      if (manifests.size() > 1) {
+        throw new ArchiveException(
+            uri
+                + " holds "
+                + manifests.size()
+                + " images ("
+                + listOci(manifests)
+                + "); pick one with S3ArchiveName's ref, e.g. s3://…:@0",
+            true,
+            null);
+      }
+      chosen = 0;
+    } else if (ref.startsWith("@")) {
+      chosen = index(ref, manifests.size(), uri, listOci(manifests));
+    } else {
+      ImageReference wanted = normaliseOrNull(ref);
+      for (int i = 0; i < manifests.size() && chosen < 0; i++) {
+        JsonNode a = manifests.get(i).path("annotations");
+        String refName = a.path("org.opencontainers.image.ref.name").asText(null);
+        String fullName = a.path("io.containerd.image.name").asText(null);
+        if (ref.equals(refName) || ref.equals(fullName)) {
+          chosen = i;
+        } else if (wanted != null) {
+          for (String n : new String[] {fullName, refName}) {
+            ImageReference have = n == null ? null : normaliseOrNull(n);
+            if (have != null && sameTagged(have, wanted) && n.contains(":")) {
+              chosen = i;
+              break;
+            }
+          }
+        }
+      }
+      if (chosen < 0) {
+        throw unknownRef(uri, ref, listOci(manifests));
+      }
+    }
+    JsonNode desc = manifests.get(chosen);
+    String name = describeOci(desc, chosen);
+    OciBuilder b = new OciBuilder(contents, uri);
+    RawManifest selected = b.manifest(desc);
+    JsonNode body = parse(selected.bytes(), uri, selected.digest());
+    RawManifest top;
+    Map<String, RawManifest> extra = new LinkedHashMap<>();
+    if (isIndex(selected.mediaType(), body)) {
+      if (selection.kind() == Selection.Kind.ALL) {
+        b.addIndexChildren(body);
+        top = selected;
+        for (Map.Entry<String, String> t : archTags.entrySet()) {
+          JsonNode child = choose(body, Selection.arch(t.getKey()), uri, name);
+          extra.put(t.getValue(), b.manifest(child));
+        }
+      } else {
+        JsonNode child = choose(body, selection, uri, name);
+        top = b.manifest(child);
+        b.addManifestBlobs(parse(top.bytes(), uri, top.digest()), top.digest());
+      }
+    } else {
+      b.addManifestBlobs(body, selected.digest());
+      top = selected;
+    }
+    return new Oci(name, List.copyOf(b.blobs.values()), b.children, top, extra);
+  }
+
+  /** Collects blobs and child manifests of an OCI archive. */
+  final class OciBuilder {
+    private final ArchiveContents contents;
+    private final String uri;
+    private final Map<String, OciBlob> blobs = new LinkedHashMap<>();
+    private final List<RawManifest> children = new ArrayList<>();
+
+    OciBuilder(ArchiveContents contents, String uri) {
+      this.contents = contents;
+      this.uri = uri;
+    }
+
+    RawManifest manifest(JsonNode desc) throws ArchiveException {
+      String digest = desc.path("digest").asText("");
+      byte[] bytes = contents.small().get(blobPath(digest));
+      if (bytes == null) {
+        throw bad(uri, "manifest " + digest + " is referenced but not in the archive");
+      }
+      String actual = sha256(bytes);
+      if (!actual.equals(digest)) {
+        throw bad(uri, "blob " + digest + " has digest " + actual);
+      }
+      String mediaType = desc.path("mediaType").asText("");
+      if (mediaType.isEmpty()) {
+        mediaType = parse(bytes, uri, digest).path("mediaType").asText(OCI_MANIFEST);
+      }
+      return new RawManifest(bytes, mediaType, digest);
+    }
+
+    void addIndexChildren(JsonNode index) throws ArchiveException {
+      for (JsonNode child : index.path("manifests")) {
+        RawManifest m = manifest(child);
+        JsonNode body = parse(m.bytes(), uri, m.digest());
+        if (isIndex(m.mediaType(), body)) {
+          addIndexChildren(body);
+        } else {
+          addManifestBlobs(body, m.digest());
+        }
+        children.add(m);
+      }
+    }
+
+    void addManifestBlobs(JsonNode manifest, String digest) throws ArchiveException {
+      List<JsonNode> descs = new ArrayList<>();
+      descs.add(manifest.path("config"));
+      manifest.path("layers").forEach(descs::add);
+      for (JsonNode d : descs) {
+        String blob = d.path("digest").asText("");
+        if (blob.isEmpty()) {
+          throw bad(uri, "manifest " + digest + " has a descriptor without a digest");
+        }
+        if (blobs.containsKey(blob)) {
+          continue;
+        }
+        TarReader.Entry e = contents.entries().get(blobPath(blob));
+        if (e == null) {
+          throw bad(uri, "blob " + blob + " of manifest " + digest + " is not in the archive");
+        }
+        blobs.put(blob, new OciBlob(e, new BlobDescriptor(blob, e.size())));
+      }
+    }
+  }
+
+  private static boolean isIndex(String mediaType, JsonNode body) {
+    return mediaType.equals(OCI_INDEX)
+        || mediaType.equals(DOCKER_LIST)
+        || (body.has("manifests") && !body.has("layers"));
+  }
+
+  /** The child of an index for a platform selection; arm64 matches arm64/v8. */
+  static JsonNode choose(JsonNode index, Selection selection, String uri, String name)
+      throws ArchiveException {
+    String arch = selection.kind() == Selection.Kind.ARCH ? selection.arch() : "amd64";
+    String variant = null;
+    int slash = arch.indexOf('/');
+    if (slash > 0) {
+      variant = arch.substring(slash + 1);
+      arch = arch.substring(0, slash);
+    }
+    List<String> available = new ArrayList<>();
+    for (JsonNode child : index.path("manifests")) {
+      JsonNode p = child.path("platform");
+      String os = p.path("os").asText("");
+      String a = p.path("architecture").asText("");
+      String v = p.path("variant").asText(null);
+      if (os.equals("unknown") || a.equals("unknown")) {
+        continue;
+      }
+      available.add(os + "/" + a + (v != null ? "/" + v : ""));
+      if (!os.equals("linux") || !a.equals(arch)) {
+        continue;
+      }
+      if (variant == null
+          || variant.equals(v)
+          || (arch.equals("arm64") && variant.equals("v8") && v == null)) {
+        return child;
+      }
+    }
+    throw new ArchiveException(
+        uri
+            + ": image "
+            + name
+            + " has no linux/"
+            + arch
+            + (variant != null ? "/" + variant : "")
+            + " platform (it has "
+            + (available.isEmpty() ? "none" : String.join(", ", available))
+            + "); set imageArch to one of those or copy the whole index with copyImageIndex",
+        true,
+        null);
+  }
+
+  private static JsonNode json(ArchiveContents contents, String path, String uri)
+      throws ArchiveException {
+    return parse(contents.small().get(path), uri, path);
+  }
+
+  private static JsonNode parse(byte[] bytes, String uri, String what) throws ArchiveException {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw bad(uri, what + " is not valid JSON");
+    }
+  }
+
+  private static int index(String ref, int count, String uri, String list) throws ArchiveException {
+    try {
+      int i = Integer.parseInt(ref.substring(1));
+      if (i >= 0 && i < count) {
+        return i;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new ArchiveException(
+        uri
+            + " has no image "
+            + ref
+            + ": it holds "
+            + count
+            + " ("
+            + list
+            + "); use @0 to @"
+            + (count - 1)
+            + " or a tag",
+        true,
+        null);
+  }
+
+  private static ArchiveException unknownRef(String uri, String ref, String list) {
+    return new ArchiveException(
+        uri + " has no image '" + ref + "'; it holds " + list + "; use one of those or @N",
+        true,
+        null);
+  }
+
+  private static ArchiveException bad(String uri, String what) {
+    return new ArchiveException(
+        uri
+            + " is not a usable image archive: "
+            + what
+            + "; upload the unmodified output of docker save or an OCI archive",
+        true,
+        null);
+  }
+
+  private static String listDockerSave(JsonNode manifest) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < manifest.size(); i++) {
+      JsonNode tags = manifest.get(i).path("RepoTags");
+      List<String> t = new ArrayList<>();
+      tags.forEach(x -> t.add(x.asText()));
+      names.add("@" + i + ": " + (t.isEmpty() ? "untagged" : String.join(" ", t)));
+    }
+    return String.join(", ", names);
+  }
+
+  private static String firstName(JsonNode manifest) {
+    JsonNode tags = manifest.get(0).path("RepoTags");
+    return tags.isArray() && !tags.isEmpty() ? tags.get(0).asText() : "@0";
+  }
+
+  private static String listOci(JsonNode manifests) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < manifests.size(); i++) {
+      names.add(describeOci(manifests.get(i), i));
+    }
+    return String.join(", ", names);
+  }
+
+  private static String describeOci(JsonNode desc, int i) {
+    JsonNode a = desc.path("annotations");
+    String n =
+        a.path("io.containerd.image.name")
+            .asText(a.path("org.opencontainers.image.ref.name").asText(null));
+    return "@" + i + ": " + (n != null ? n : desc.path("digest").asText("untagged"));
+  }
+
+  private static ImageReference normalise(String ref) throws ArchiveException {
+    try {
+      return ImageReference.parse(ref);
+    } catch (IllegalArgumentException e) {
+      throw new ArchiveException(
+          "invalid archive image ref '" + ref + "': use a tag such as app:latest, or @N",
+          true,
+          null);
+    }
+  }
+
+  private static ImageReference normaliseOrNull(String ref) {
+    try {
+      return ImageReference.parse(ref);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static boolean sameTagged(ImageReference a, ImageReference b) {
+    return a.registry().equals(b.registry())
+        && a.repository().equals(b.repository())
+        && java.util.Objects.equals(a.tag(), b.tag());
+  }
+
+  private static String stripDot(String path) {
+    String p = path;
+    while (p.startsWith("./")) {
+      p = p.substring(2);
+    }
+    return p;
+  }
+
+  /** {@code blobs/<alg>/<hex>} for a digest. */
+  static String blobPath(String digest) {
+    int colon = digest.indexOf(':');
+    return colon < 0
+        ? "blobs/" + digest
+        : "blobs/" + digest.substring(0, colon) + "/" + digest.substring(colon + 1);
+  }
+
+  /** {@code sha256:<hex>} of bytes. */
+  static String sha256(byte[] bytes) {
+    try {
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** UTF-8 bytes. */
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Lower-case ASCII. */
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,261 @@
+package io.github.cdkecrdeployment.handler.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * An archive object in S3, read with ranged GETs of at most {@code blockSize} bytes: any part can
+ * be streamed from any offset, nothing is buffered beyond the transfer buffer, and no request ever
+ * asks for a byte past the end (so an object whose size is a multiple of the block reads fine).
+ */
+final class S3Archive {
+  /** Bytes per ranged GET in production. */
+  static final int DEFAULT_BLOCK_SIZE = 16 * 1024 * 1024;
+
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes \\d+-\\d+/(\\d+)");
+  private static final int READ_ATTEMPTS = 4;
+
+  private final S3Client s3;
+  private final String bucket;
+  private final String key;
+  private final int blockSize;
+  private final long size;
+
+  private S3Archive(S3Client s3, String bucket, String key, int blockSize, long size) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.key = key;
+    this.blockSize = blockSize;
+    this.size = size;
+  }
+
+  /** Opens the object, learning its size from a first ranged GET (which also checks access). */
+  static S3Archive open(S3Client s3, String bucket, String key, int blockSize)
+      throws ArchiveException {
+    String uri = "s3://" + bucket + "/" + key;
+    try (ResponseInputStream<GetObjectResponse> r =
+        s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=0-0"))) {
+      String range = r.response().contentRange();
+      long size;
+      Matcher m = range == null ? null : CONTENT_RANGE.matcher(range);
+      if (m != null && m.matches()) {
+        size = Long.parseLong(m.group(1));
+      } else {
+        // A server that ignores Range answers 200 with the whole object.
+        size = r.response().contentLength();
+      }
+      r.abort();
+      return new S3Archive(s3, bucket, key, blockSize, size);
+    } catch (AwsServiceException e) {
+      if (e.statusCode() == 416) {
+        throw new ArchiveException(
+            "S3 object " + uri + " is empty; upload a docker save or OCI archive tarball there",
+            true,
+            e);
+      }
+      throw describe(e, uri, 0);
+    } catch (SdkException e) {
+      throw new ArchiveException("cannot read S3 object " + uri + ": " + e.getMessage(), false, e);
+    } catch (IOException e) {
+      throw new ArchiveException("cannot read S3 object " + uri + ": " + e, false, e);
+    }
+  }
+
+  static ArchiveException describe(AwsServiceException e, String uri, long offset) {
+    String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+    int status = e.statusCode();
+    if ("NoSuchBucket".equals(code)) {
+      return new ArchiveException(
+          "the S3 bucket of "
+              + uri
+              + " does not exist (HTTP 404 NoSuchBucket); check the bucket name of the"
+              + " S3ArchiveName source",
+          true,
+          e);
+    }
+    if ("NoSuchKey".equals(code) || status == 404) {
+      return new ArchiveException(
+          "S3 object "
+              + uri
+              + " does not exist (HTTP 404"
+              + (code != null ? " " + code : "")
+              + "); check the key, or upload the archive before deploying",
+          true,
+          e);
+    }
+    if (status == 403) {
+      return new ArchiveException(
+          "access denied reading S3 object "
+              + uri
+              + " (HTTP 403"
+              + (code != null ? " " + code : "")
+              + "); grant the handler's role s3:GetObject on it (and kms:Decrypt for SSE-KMS)",
+          true,
+          e);
+    }
+    return new ArchiveException(
+        "reading S3 object "
+            + uri
+            + " at byte "
+            + offset
+            + " failed with HTTP "
+            + status
+            + (code != null ? " " + code : ""),
+        status < 500 && status != 408 && status != 429,
+        e);
+  }
+
+  /** Object size in bytes. */
+  long size() {
+    return size;
+  }
+
+  /** {@code s3://bucket/key}. */
+  String uri() {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  /** A stream of {@code length} bytes from {@code offset}; {@code skip} is cheap on it. */
+  InputStream open(long offset, long length) {
+    if (offset < 0 || length < 0 || offset + length > size) {
+      throw new IllegalArgumentException(
+          "range " + offset + "+" + length + " outside of " + uri() + " (" + size + " bytes)");
+    }
+    return new RangeStream(offset, offset + length);
+  }
+
+  /** Reads [pos, end) block by block; reopens at the current position after a broken read. */
+  private final class RangeStream extends InputStream {
+    private long pos;
+    private final long end;
+    private ResponseInputStream<GetObjectResponse> block;
+    private long blockEnd;
+    private boolean closed;
+
+    RangeStream(long start, long end) {
+      this.pos = start;
+      this.end = end;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (closed) {
+        throw new IOException("stream closed");
+      }
+      if (len == 0) {
+        return 0;
+      }
+      for (int attempt = 1; ; attempt++) {
+        if (pos >= end) {
+          return -1;
+        }
+        try {
+          if (block == null || pos >= blockEnd) {
+            dropBlock();
+            openBlock();
+          }
+          int want = (int) Math.min(len, blockEnd - pos);
+          int n = block.read(b, off, want);
+          if (n < 0) {
+            throw new IOException("S3 response ended early at byte " + pos);
+          }
+          pos += n;
+          return n;
+        } catch (InterruptedIOException e) {
+          throw e;
+        } catch (IOException | SdkException e) {
+          dropBlock();
+          if (e instanceof AwsServiceException se) {
+            ArchiveException ae = describe(se, uri(), pos);
+            if (ae.permanent() || attempt >= READ_ATTEMPTS) {
+              throw ae;
+            }
+          } else if (attempt >= READ_ATTEMPTS) {
+            throw new ArchiveException(
+                "reading S3 object " + uri() + " at byte " + pos + " failed: " + e.getMessage(),
+                false,
+                e);
+          }
+          if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted reading " + uri());
+          }
+        }
+      }
+    }
+
+    private void openBlock() {
+      long last = Math.min(end, pos + blockSize) - 1;
+      long first = pos;
+      block = s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + first + "-" + last));
+      blockEnd = last + 1;
+    }
+
+    private void dropBlock() {
+      if (block != null) {
+        // Abort rather than close: closing would drain the rest of the block.
+        if (pos < blockEnd) {
+          block.abort();
+        }
+        try {
+          block.close();
+        } catch (IOException | RuntimeException ignored) {
+          // The connection is discarded either way.
+        }
+        block = null;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long k = Math.max(0, Math.min(n, end - pos));
+      if (block != null && pos + k <= blockEnd && k <= 64 * 1024) {
+        // A short skip inside the open block: cheaper to read through than to reconnect.
+        byte[] buf = new byte[8192];
+        long left = k;
+        while (left > 0) {
+          int r = read(buf, 0, (int) Math.min(buf.length, left));
+          if (r < 0) {
+            break;
+          }
+          left -= r;
+        }
+        return k - left;
+      }
+      if (block != null && pos + k >= blockEnd) {
+        dropBlock();
+      } else if (block != null) {
+        dropBlock();
+      }
+      pos += k;
+      return k;
+    }
+
+    @Override
+    public int available() {
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        dropBlock();
+      }
+    }
+  }
+}

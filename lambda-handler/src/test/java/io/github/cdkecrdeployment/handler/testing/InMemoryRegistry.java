@@ -1,0 +1,205 @@
+package io.github.cdkecrdeployment.handler.testing;
+
+import io.github.cdkecrdeployment.handler.copy.Deadline;
+import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
+import io.github.cdkecrdeployment.handler.registry.Credential;
+import io.github.cdkecrdeployment.handler.registry.ImageReference;
+import io.github.cdkecrdeployment.handler.registry.RawManifest;
+import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
+import io.github.cdkecrdeployment.handler.registry.RegistryException;
+import io.github.cdkecrdeployment.handler.registry.RegistryRepository;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A registry in memory, for unit tests of code above {@link RegistryRepository}: verifies blob
+ * digests and sizes like a real registry, rejects manifests whose blobs are missing, and records
+ * every push in order. Not a substitute for the real-registry tests.
+ */
+public final class InMemoryRegistry implements RegistryConnector {
+  private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+  private final Map<String, RawManifest> manifests = new ConcurrentHashMap<>();
+  private final List<String> log = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger failPushes =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile Credential required;
+  private volatile Credential lastCredential;
+
+  /** Requires this credential to open any repository. */
+  public InMemoryRegistry requireCredential(Credential c) {
+    this.required = c;
+    return this;
+  }
+
+  /** Answers the next {@code count} blob pushes with HTTP 503, as a registry under load does. */
+  public InMemoryRegistry failNextPushes(int count) {
+    failPushes.set(count);
+    return this;
+  }
+
+  private void maybeFail() throws RegistryException {
+    if (failPushes.getAndDecrement() > 0) {
+      throw new RegistryException(
+          "pushing a blob failed with HTTP 503 UNAVAILABLE", 503, "UNAVAILABLE", null);
+    }
+  }
+
+  /** The credential of the last open. */
+  public Credential lastCredential() {
+    return lastCredential;
+  }
+
+  /** Blob bytes by digest, or null. */
+  public byte[] blob(String digest) {
+    return blobs.get(digest);
+  }
+
+  /** The manifest at {@code repository:reference}, or null. */
+  public RawManifest manifest(String repositoryUri, String reference) {
+    return manifests.get(repositoryUri + ":" + reference);
+  }
+
+  /** Every operation in order: {@code blob <digest>}, {@code manifest <repo>:<ref>}. */
+  public List<String> operations() {
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
+  @Override
+  public RegistryRepository open(
+      ImageReference reference,
+      Credential credential,
+      boolean push,
+      boolean tlsVerify,
+      Deadline deadline)
+      throws IOException {
+    lastCredential = credential;
+    if (required != null && !required.equals(credential)) {
+      throw new RegistryException(
+          "authentication to " + reference.registry() + " failed (HTTP 401 UNAUTHORIZED)",
+          401,
+          "UNAUTHORIZED",
+          null);
+    }
+    return new Repo(reference);
+  }
+
+  private void record(String op) {
+    synchronized (log) {
+      log.add(op);
+    }
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private final class Repo implements RegistryRepository {
+    private final ImageReference ref;
+
+    Repo(ImageReference ref) {
+      this.ref = ref;
+    }
+
+    @Override
+    public ImageReference reference() {
+      return ref;
+    }
+
+    @Override
+    public Optional<String> manifestDigest(String tagOrDigest) {
+      RawManifest m = manifests.get(ref.repositoryUri() + ":" + tagOrDigest);
+      return m == null ? Optional.empty() : Optional.of(m.digest());
+    }
+
+    @Override
+    public RawManifest pullManifest(String tagOrDigest) throws IOException {
+      RawManifest m = manifests.get(ref.repositoryUri() + ":" + tagOrDigest);
+      if (m == null) {
+        throw new RegistryException("manifest unknown", 404, "MANIFEST_UNKNOWN", null);
+      }
+      return m;
+    }
+
+    @Override
+    public boolean hasBlob(String digest) {
+      return blobs.containsKey(digest);
+    }
+
+    @Override
+    public InputStream openBlob(BlobDescriptor blob) throws IOException {
+      byte[] b = blobs.get(blob.digest());
+      if (b == null) {
+        throw new RegistryException("blob unknown", 404, "BLOB_UNKNOWN", null);
+      }
+      return new ByteArrayInputStream(b);
+    }
+
+    @Override
+    public boolean mountBlob(String digest, String fromRepository) {
+      return blobs.containsKey(digest);
+    }
+
+    @Override
+    public void pushBlob(BlobDescriptor blob, InputStream content) throws IOException {
+      maybeFail();
+      byte[] b = content.readAllBytes();
+      if (!sha256(b).equals(blob.digest()) || b.length != blob.size()) {
+        throw new RegistryException(
+            "digest invalid: expected " + blob + ", got " + sha256(b) + " " + b.length,
+            400,
+            "DIGEST_INVALID",
+            null);
+      }
+      blobs.put(blob.digest(), b);
+      record("blob " + blob.digest());
+    }
+
+    @Override
+    public BlobDescriptor pushBlob(InputStream content) throws IOException {
+      maybeFail();
+      byte[] b = content.readAllBytes();
+      BlobDescriptor d = new BlobDescriptor(sha256(b), b.length);
+      blobs.put(d.digest(), b);
+      record("blob " + d.digest());
+      return d;
+    }
+
+    @Override
+    public String pushManifest(RawManifest manifest, String tagOrDigest) throws IOException {
+      String digest = sha256(manifest.bytes());
+      if (!digest.equals(manifest.digest())) {
+        throw new RegistryException("manifest digest mismatch", 400, "DIGEST_INVALID", null);
+      }
+      String body = new String(manifest.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"")
+              .matcher(body);
+      while (m.find()) {
+        String d = m.group(1);
+        if (!blobs.containsKey(d) && !manifests.containsKey(ref.repositoryUri() + ":" + d)) {
+          throw new RegistryException(
+              "manifest references unknown " + d, 400, "MANIFEST_BLOB_UNKNOWN", null);
+        }
+      }
+      manifests.put(ref.repositoryUri() + ":" + tagOrDigest, manifest);
+      manifests.put(ref.repositoryUri() + ":" + digest, manifest);
+      record("manifest " + ref.repositoryUri() + ":" + tagOrDigest);
+      return digest;
+    }
+  }
+}
