@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.cdkecrdeployment.handler.testing.ImageArchives;
 import io.github.cdkecrdeployment.handler.testing.RegistryExtension;
 import io.github.cdkecrdeployment.handler.testing.RegistryServer;
+import io.github.cdkecrdeployment.handler.testing.S3ProxyExtension;
 import io.github.cdkecrdeployment.handler.testing.Skopeo;
 import io.github.cdkecrdeployment.handler.testing.TestCa;
 import io.github.cdkecrdeployment.handler.testing.TestImages;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MainTest {
   @RegisterExtension static final RegistryExtension SRC = RegistryExtension.token();
   @RegisterExtension static final RegistryExtension DEST = RegistryExtension.basic();
+  @RegisterExtension static final S3ProxyExtension S3 = new S3ProxyExtension();
 
   private static final TestImages GEN = new TestImages(31);
   private static Node amd64;
@@ -202,6 +205,37 @@ class MainTest {
     assertEquals(1, denied.code());
     assertTrue(denied.err().contains("--dest-creds"), denied.err());
     assertFalse(denied.err().contains("wrong-pw-42"), denied.err());
+  }
+
+  @Test
+  void s3ArchiveSourceThroughTheSdkEndpointSettings() throws Exception {
+    ImageArchives.OciArchive archive =
+        ImageArchives.ociArchive(
+            List.of(ImageArchives.image(41, "amd64", 2, 40_000)), List.of("amd64"), "v1");
+    S3.put("cli-bucket", "images/oci.tar", archive.tar().finish());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(TestCa.shared().trustStoreJvmArgs());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(
+        List.of(
+            "copy",
+            "--dest-creds",
+            DEST.server().credentialString(),
+            "s3://cli-bucket/images/oci.tar",
+            dest("cli/s3:v1")));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("AWS_ENDPOINT_URL_S3", S3.endpoint().toString());
+    pb.environment().put("AWS_REGION", "us-east-1");
+    pb.environment().put("AWS_ACCESS_KEY_ID", S3ProxyExtension.ACCESS_KEY);
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", S3ProxyExtension.SECRET_KEY);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), err);
+    assertEquals(archive.manifestDigests().get(0), out.strip());
+    assertEquals(out.strip(), Skopeo.digest(DEST.server(), "cli/s3:v1"));
   }
 
   @Test
