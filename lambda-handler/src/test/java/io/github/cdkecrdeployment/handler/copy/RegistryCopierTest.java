@@ -359,6 +359,24 @@ class RegistryCopierTest {
   }
 
   @Test
+  void aTruncatedSourceBlobIsCopiedAgainFromItsHead() throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(SRC.server())) {
+      TestImages.Blob layer = dockerAmd64.blobs().get(1);
+      proxy.inject(FaultProxy.Fault.truncate("GET", "/blobs/" + layer.digest(), 1));
+      CopyResult r =
+          copy(
+              CopyRequest.builder(
+                      SourceLocation.parse("docker://" + proxy.host() + "/lib/single:docker"),
+                      ImageReference.parse(DEST.server().image("t/truncated", "v1")))
+                  .destinationCredential(DEST.server().credential())
+                  .build());
+      assertEquals(dockerAmd64.digest(), r.digest());
+      assertAt("t/truncated", "v1", dockerAmd64);
+      assertEquals(2, proxy.count("GET", "/blobs/" + layer.digest()));
+    }
+  }
+
+  @Test
   void deadlineStopsTheCopyAndNothingIsTagged() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(DEST.server())) {
       proxy.inject(FaultProxy.Fault.stall("PUT", "/blobs/uploads/", 100, Duration.ofSeconds(5)));
