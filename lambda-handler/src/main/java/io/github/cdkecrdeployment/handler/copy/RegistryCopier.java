@@ -34,7 +34,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 /**
  * Copies {@code docker://} images between registries, byte-exact (DESIGN §5):
@@ -662,9 +661,5 @@ public final class RegistryCopier implements ImageCopier {
     public String toString() {
       return os + "/" + arch + (variant != null ? "/" + variant : "");
     }
-  }
-
-  static String join(List<String> parts) {
-    return parts.stream().collect(Collectors.joining(", "));
   }
 }
