@@ -128,6 +128,12 @@ public final class RegistryCopier implements ImageCopier {
     }
   }
 
+  /** Work for {@code inParallel}. */
+  @FunctionalInterface
+  private interface Task<T> {
+    T run() throws IOException, CopyException, InterruptedException;
+  }
+
   /** A manifest to push by digest (a child of the selection) or the selected one. */
   private record Node(RawManifest manifest, List<Node> children, List<BlobDescriptor> blobs) {}
 
@@ -287,11 +293,29 @@ public final class RegistryCopier implements ImageCopier {
               + " at once");
       copyBlobs(src, dest, new ArrayList<>(blobs.values()));
 
+      // Image manifests by digest in parallel, then nested indexes (after their children, in
+      // post-order), then the tags.
+      List<Task<Void>> images = new ArrayList<>();
+      List<Node> indexes = new ArrayList<>();
       for (Node n : order) {
-        if (n != selected) {
-          listener.stage("pushing manifest " + n.manifest().digest());
-          dest.pushManifest(n.manifest(), n.manifest().digest());
+        if (n == selected) {
+          continue;
         }
+        if (isIndex(n.manifest())) {
+          indexes.add(n);
+        } else {
+          images.add(
+              () -> {
+                listener.stage("pushing manifest " + n.manifest().digest());
+                dest.pushManifest(n.manifest(), n.manifest().digest());
+                return null;
+              });
+        }
+      }
+      inParallel("push-manifest", images);
+      for (Node n : indexes) {
+        listener.stage("pushing index " + n.manifest().digest());
+        dest.pushManifest(n.manifest(), n.manifest().digest());
       }
       for (Map.Entry<String, RawManifest> e : archTagged.entrySet()) {
         listener.stage(
@@ -379,7 +403,7 @@ public final class RegistryCopier implements ImageCopier {
     }
 
     private Node resolveTree(RegistryRepository src, RawManifest m, int depth)
-        throws IOException, CopyException {
+        throws IOException, CopyException, InterruptedException {
       if (depth > 8) {
         throw new CopyException(
             "docker://" + srcRef + " nests indexes more than 8 deep — not an image",
@@ -388,12 +412,13 @@ public final class RegistryCopier implements ImageCopier {
       }
       JsonNode json = parse(m);
       if (isIndex(m)) {
-        List<Node> children = new ArrayList<>();
+        // An index's children are read in parallel (each level with its own small pool).
+        List<Task<Node>> reads = new ArrayList<>();
         for (JsonNode d : json.path("manifests")) {
-          RawManifest child = src.pullManifest(d.path("digest").asText());
-          children.add(resolveTree(src, child, depth + 1));
+          String digest = d.path("digest").asText();
+          reads.add(() -> resolveTree(src, src.pullManifest(digest), depth + 1));
         }
-        return new Node(m, children, List.of());
+        return new Node(m, inParallel("read-manifest", reads), List.of());
       }
       List<BlobDescriptor> blobs = new ArrayList<>();
       JsonNode config = json.path("config");
@@ -500,32 +525,44 @@ public final class RegistryCopier implements ImageCopier {
     private void copyBlobs(
         RegistryRepository src, RegistryRepository dest, List<BlobDescriptor> blobs)
         throws IOException, CopyException, InterruptedException {
-      if (blobs.isEmpty()) {
-        return;
-      }
       boolean sameRegistry = srcRef.registry().equals(destRef.registry());
+      List<Task<Void>> tasks = new ArrayList<>();
+      for (BlobDescriptor b : blobs) {
+        tasks.add(
+            () -> {
+              copyBlob(src, dest, b, sameRegistry);
+              return null;
+            });
+      }
+      inParallel("copy-blob", tasks);
+    }
+
+    /**
+     * Runs tasks on at most {@code parallelism} threads; the first failure cancels the rest, the
+     * deadline cancels all. Results in task order.
+     */
+    private <T> List<T> inParallel(String name, List<Task<T>> tasks)
+        throws IOException, CopyException, InterruptedException {
+      if (tasks.isEmpty()) {
+        return List.of();
+      }
       ExecutorService pool =
           Executors.newFixedThreadPool(
-              Math.min(request.parallelism(), blobs.size()),
+              Math.min(request.parallelism(), tasks.size()),
               r -> {
-                Thread t = new Thread(r, "copy-blob");
+                Thread t = new Thread(r, name);
                 t.setDaemon(true);
                 return t;
               });
       try {
-        ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
-        List<Future<Void>> futures = new ArrayList<>();
-        for (BlobDescriptor b : blobs) {
-          futures.add(
-              done.submit(
-                  () -> {
-                    copyBlob(src, dest, b, sameRegistry);
-                    return null;
-                  }));
+        ExecutorCompletionService<T> done = new ExecutorCompletionService<>(pool);
+        List<Future<T>> futures = new ArrayList<>();
+        for (Task<T> task : tasks) {
+          futures.add(done.submit(task::run));
         }
         for (int i = 0; i < futures.size(); i++) {
           long left = Math.min(deadline.remaining().toSeconds(), 86_400L) * 1000;
-          Future<Void> f = done.poll(Math.max(left, 1), TimeUnit.MILLISECONDS);
+          Future<T> f = done.poll(Math.max(left, 1), TimeUnit.MILLISECONDS);
           if (f == null) {
             futures.forEach(x -> x.cancel(true));
             throw deadlineExceeded();
@@ -541,11 +578,23 @@ public final class RegistryCopier implements ImageCopier {
             if (c instanceof CopyException ce) {
               throw ce;
             }
+            if (c instanceof RuntimeException re) {
+              throw re;
+            }
             throw new CopyException("copy " + route() + " failed: " + c, progress(), c);
           } catch (CancellationException e) {
             throw deadlineExceeded();
           }
         }
+        List<T> results = new ArrayList<>();
+        for (Future<T> f : futures) {
+          try {
+            results.add(f.get());
+          } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        return results;
       } finally {
         pool.shutdownNow();
       }
