@@ -208,6 +208,33 @@ class MainTest {
   }
 
   @Test
+  void aLayerFourTimesTheHeapStreamsThrough() throws Exception {
+    // The bench copies 2 GiB under -Xmx128m; this cheaper check keeps streaming honest in CI:
+    // a 200 MiB layer through a JVM whose whole heap is 48 MiB.
+    Node big = GEN.image(Format.OCI, "linux/amd64").layers(200L << 20).build();
+    GEN.push(SRC.server().http(), "cli/big", "v1", big);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(TestCa.shared().trustStoreJvmArgs());
+    cmd.addAll(
+        List.of("-Xmx48m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(
+        List.of(
+            "copy",
+            "--dest-creds",
+            DEST.server().credentialString(),
+            src("cli/big:v1"),
+            dest("cli/big:v1")));
+    Process p = new ProcessBuilder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), err);
+    assertEquals(big.digest(), out.strip());
+    assertTrue(DEST.server().http().hasBlob("cli/big", big.blobs().get(1).digest()));
+  }
+
+  @Test
   void s3ArchiveSourceThroughTheSdkEndpointSettings() throws Exception {
     ImageArchives.OciArchive archive =
         ImageArchives.ociArchive(
