@@ -404,4 +404,47 @@ class ArchiveCopierTest {
       }
     }
   }
+
+  @Test
+  void aPlainTarIsDownloadedOnceLayersAreSkippedBySeekingWhileScanning() throws Exception {
+    Image img = ImageArchives.image(15, "amd64", 3, 1_000_000);
+    byte[] tar = ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish();
+    S3.put(BUCKET, "big.tar", tar);
+    java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
+    S3Client counting =
+        S3Client.builder()
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(S3ProxyExtension.credentials())
+            .endpointOverride(S3.endpoint())
+            .forcePathStyle(true)
+            .overrideConfiguration(
+                c ->
+                    c.addExecutionInterceptor(
+                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                          @Override
+                          public void afterExecution(
+                              software.amazon.awssdk.core.interceptor.Context.AfterExecution ctx,
+                              software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+                            if (ctx.response()
+                                instanceof
+                                software.amazon.awssdk.services.s3.model.GetObjectResponse r) {
+                              fetched.addAndGet(r.contentLength());
+                            }
+                          }
+                        }))
+            .build();
+    CopyResult r =
+        new ArchiveCopier(() -> counting, registry, 64 * 1024)
+            .copy(
+                CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/big.tar"), DEST)
+                    .build());
+    assertDockerSaveImage(r, img);
+    // Ranges asked for: every layer once, plus little more than the small files while scanning.
+    long layers = img.layers().stream().mapToLong(l -> l.length).sum();
+    assertTrue(fetched.get() >= layers, fetched + " < " + layers);
+    assertTrue(
+        fetched.get() < layers + 3 * 64 * 1024 + 100_000,
+        "fetched " + fetched.get() + " bytes for an archive of " + tar.length);
+  }
 }
