@@ -1,0 +1,124 @@
+package io.github.cdkecrdeployment.integ.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.cdkecrdeployment.examples.dockerhub.DockerHubToEcrStack;
+import io.github.cdkecrdeployment.handler.testing.FaultProxy;
+import io.github.cdkecrdeployment.handler.testing.RegistryServer;
+import io.github.cdkecrdeployment.handler.testing.TestImages;
+import io.github.cdkecrdeployment.integ.cfn.CustomResourceSpec;
+import io.github.cdkecrdeployment.integ.e2e.CfnResponse;
+import io.github.cdkecrdeployment.integ.e2e.CustomResourceDriver;
+import io.github.cdkecrdeployment.integ.e2e.Expect;
+import io.github.cdkecrdeployment.integ.e2e.Images;
+import io.github.cdkecrdeployment.integ.e2e.LocalDeployment;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code examples/docker-hub-to-ecr} end to end: a Docker Hub-like source (token auth, anonymous
+ * pulls, a multi-architecture index) copied into the stack's repository by the synthesized handler
+ * under the Lambda runtime client; then an Update to another tag and a Delete. Also: a copy that
+ * cannot finish before the Lambda deadline reports FAILED in time.
+ */
+class DockerHubToEcrIT {
+
+  private static final String HUB_REPO = "library/nginx";
+  private static final String HUB_TAG = "1.27-alpine";
+
+  private static RegistryServer hub;
+  private static LocalDeployment deployment;
+
+  @BeforeAll
+  static void start() throws IOException {
+    hub = RegistryServer.start(RegistryServer.Options.token());
+    Images.push(hub, HUB_REPO, HUB_TAG, Images.multiArch(11, TestImages.Format.DOCKER));
+    deployment =
+        LocalDeployment.start(
+            DockerHubToEcrIT.class,
+            app -> new DockerHubToEcrStack(app, "DockerHubToEcr"),
+            o -> o.rewrite("docker://nginx:", "docker://" + hub.host() + "/" + HUB_REPO + ":"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (deployment != null) {
+      deployment.close();
+    }
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  @Test
+  void createUpdateDelete() throws Exception {
+    CustomResourceSpec resource = deployment.deployment();
+    Map<String, String> props = deployment.properties(resource);
+    assertEquals("docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG, props.get("SrcImage"));
+    CustomResourceDriver driver = deployment.driver(resource);
+    // Without imageArch, an index source yields its linux/amd64 image.
+    String expected = Images.platformDigest(hub, HUB_REPO + ":" + HUB_TAG, "amd64");
+
+    CustomResourceDriver.Exchange create = driver.create(props);
+    CfnResponse created = Expect.succeeded(create, deployment.output());
+    assertEquals(create.event().requestId(), created.physicalResourceId());
+    assertEquals(expected, created.data().get("ImageDigest"));
+    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
+    assertEquals(expected, Images.digest(deployment.ecr(), dest));
+    assertTrue(created.data().get("ImageUri").endsWith("@" + expected), created.data().toString());
+
+    Map<String, String> updatedProps = LocalDeployment.withDestinationTag(props, "updated");
+    CustomResourceDriver.Exchange update =
+        driver.update(updatedProps, props, created.physicalResourceId());
+    CfnResponse updated = Expect.succeeded(update, deployment.output());
+    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
+    assertEquals(expected, updated.data().get("ImageDigest"));
+    assertEquals(
+        expected,
+        Images.digest(
+            deployment.ecr(), LocalDeployment.repositoryAndTag(updatedProps.get("DestImage"))));
+
+    CustomResourceDriver.Exchange delete =
+        driver.delete(updatedProps, updated.physicalResourceId());
+    CfnResponse deleted = Expect.succeeded(delete, deployment.output());
+    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
+    // Delete leaves the images where they are.
+    assertEquals(expected, Images.digest(deployment.ecr(), dest));
+    assertEquals(1, deployment.lambda().starts(), "one warm runtime for all three events");
+  }
+
+  @Test
+  void aCopyThatCannotFinishBeforeTheDeadlineFailsBeforeIt() throws Exception {
+    Images.push(hub, "library/slow", "1", Images.single(12, TestImages.Format.OCI));
+    try (FaultProxy slow = FaultProxy.start(hub)) {
+      // Every blob download hangs far longer than the time the function has.
+      slow.inject(FaultProxy.Fault.stall("GET", "/blobs/sha256:", 100, Duration.ofSeconds(120)));
+      CustomResourceSpec resource = deployment.deployment();
+      Map<String, String> props = new LinkedHashMap<>(deployment.properties(resource));
+      props.put("SrcImage", "docker://" + slow.host() + "/library/slow:1");
+      props = LocalDeployment.withDestinationTag(props, "never");
+      // The handler keeps a 30 s margin for its answer: 40 s leave it 10 s to copy.
+      Duration limit = Duration.ofSeconds(40);
+      Instant start = Instant.now();
+      CustomResourceDriver.Exchange create = deployment.driver(resource).createWithin(props, limit);
+      CfnResponse failed = Expect.failed(create, deployment.output());
+      assertTrue(
+          Duration.between(start, create.invocation().completedAt()).compareTo(limit) < 0,
+          "answered before the deadline");
+      assertTrue(
+          failed.reason().contains("did not finish in time"),
+          "reason says the time ran out: " + failed.reason());
+      // Nothing half-copied is tagged.
+      String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
+      assertThrows(IOException.class, () -> Images.digest(deployment.ecr(), dest));
+    }
+  }
+}

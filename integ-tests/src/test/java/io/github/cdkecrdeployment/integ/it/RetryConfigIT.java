@@ -1,0 +1,95 @@
+package io.github.cdkecrdeployment.integ.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.examples.retryconfig.RetryConfigStack;
+import io.github.cdkecrdeployment.handler.testing.FaultProxy;
+import io.github.cdkecrdeployment.handler.testing.RegistryServer;
+import io.github.cdkecrdeployment.handler.testing.TestImages;
+import io.github.cdkecrdeployment.integ.cfn.CustomResourceSpec;
+import io.github.cdkecrdeployment.integ.e2e.CfnResponse;
+import io.github.cdkecrdeployment.integ.e2e.CustomResourceDriver;
+import io.github.cdkecrdeployment.integ.e2e.Expect;
+import io.github.cdkecrdeployment.integ.e2e.Images;
+import io.github.cdkecrdeployment.integ.e2e.LocalDeployment;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.StackProps;
+
+/**
+ * {@code examples/retry-config} end to end: the {@code RetryConfigs} JSON reaches the handler, and
+ * a source that answers 503 to the first manifest requests and drops a blob download still yields a
+ * complete copy.
+ */
+class RetryConfigIT {
+
+  private static final String REPO = "docker/library/busybox";
+
+  private static RegistryServer gallery;
+  private static FaultProxy flaky;
+  private static LocalDeployment deployment;
+  private static TestImages.Node image;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gallery = RegistryServer.start(RegistryServer.Options.anonymous());
+    image = Images.single(71, TestImages.Format.DOCKER);
+    Images.push(gallery, REPO, "stable", image);
+    flaky = FaultProxy.start(gallery);
+    deployment =
+        LocalDeployment.start(
+            RetryConfigIT.class,
+            app ->
+                new RetryConfigStack(app, "EcrDeploymentRetryConfig", StackProps.builder().build()),
+            o -> o.rewrite("docker://public.ecr.aws/", "docker://" + flaky.host() + "/"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (deployment != null) {
+      deployment.close();
+    }
+    if (flaky != null) {
+      flaky.close();
+    }
+    if (gallery != null) {
+      gallery.close();
+    }
+  }
+
+  @Test
+  void createUpdateDeleteThroughAFlakySource() throws Exception {
+    CustomResourceSpec resource = deployment.deployment();
+    Map<String, String> props = deployment.properties(resource);
+    assertEquals(
+        new ObjectMapper().valueToTree(RetryConfigStack.RETRY),
+        new ObjectMapper().readTree(props.get("RetryConfigs")));
+    flaky.inject(FaultProxy.Fault.status("GET", "/manifests/", 2, 503));
+    flaky.inject(FaultProxy.Fault.drop("GET", "/blobs/sha256:", 1));
+    CustomResourceDriver driver = deployment.driver(resource);
+
+    CustomResourceDriver.Exchange create = driver.create(props);
+    CfnResponse created = Expect.succeeded(create, deployment.output());
+    assertEquals(create.event().requestId(), created.physicalResourceId());
+    assertEquals(image.digest(), created.data().get("ImageDigest"));
+    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
+    assertEquals(image.digest(), Images.digest(deployment.ecr(), dest));
+    assertTrue(
+        flaky.requests().stream().filter(r -> r.status() == 503).count() >= 2,
+        "the faults were served: " + flaky.requests());
+
+    Map<String, String> v2 = LocalDeployment.withDestinationTag(props, "busybox-v2");
+    CfnResponse updated =
+        Expect.succeeded(
+            driver.update(v2, props, created.physicalResourceId()), deployment.output());
+    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
+
+    CfnResponse deleted =
+        Expect.succeeded(driver.delete(v2, updated.physicalResourceId()), deployment.output());
+    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
+  }
+}

@@ -1,0 +1,99 @@
+package io.github.cdkecrdeployment.integ.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.cdkecrdeployment.examples.vpc.VpcStack;
+import io.github.cdkecrdeployment.handler.testing.RegistryServer;
+import io.github.cdkecrdeployment.handler.testing.TestImages;
+import io.github.cdkecrdeployment.integ.cfn.CustomResourceSpec;
+import io.github.cdkecrdeployment.integ.e2e.CfnResponse;
+import io.github.cdkecrdeployment.integ.e2e.CustomResourceDriver;
+import io.github.cdkecrdeployment.integ.e2e.Expect;
+import io.github.cdkecrdeployment.integ.e2e.Images;
+import io.github.cdkecrdeployment.integ.e2e.LocalDeployment;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.StackProps;
+
+/**
+ * {@code examples/vpc} end to end: the synthesized function sits in the VPC's private subnets with
+ * a security group (checked in the template; locally the network is the loopback), and the copy
+ * runs the same way.
+ */
+class VpcIT {
+
+  private static final String REPO = "docker/library/alpine";
+
+  private static RegistryServer gallery;
+  private static LocalDeployment deployment;
+  private static TestImages.Node image;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gallery = RegistryServer.start(RegistryServer.Options.anonymous());
+    image = Images.single(81, TestImages.Format.OCI);
+    Images.push(gallery, REPO, "3.20", image);
+    deployment =
+        LocalDeployment.start(
+            VpcIT.class,
+            app -> new VpcStack(app, "EcrDeploymentVpc", StackProps.builder().build()),
+            o -> o.rewrite("docker://public.ecr.aws/", "docker://" + gallery.host() + "/"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (deployment != null) {
+      deployment.close();
+    }
+    if (gallery != null) {
+      gallery.close();
+    }
+  }
+
+  @Test
+  void theFunctionIsInThePrivateSubnets() {
+    String fn = deployment.deployment().functionLogicalId();
+    JsonNode vpcConfig =
+        deployment
+            .stack()
+            .template()
+            .path("Resources")
+            .path(fn)
+            .path("Properties")
+            .path("VpcConfig");
+    assertEquals(2, vpcConfig.path("SubnetIds").size(), vpcConfig.toString());
+    for (JsonNode subnet : vpcConfig.path("SubnetIds")) {
+      String id = subnet.path("Ref").asText();
+      assertTrue(id.contains("PrivateSubnet"), "subnet " + id + " is private");
+    }
+    assertEquals(1, vpcConfig.path("SecurityGroupIds").size(), vpcConfig.toString());
+  }
+
+  @Test
+  void createUpdateDelete() throws Exception {
+    CustomResourceSpec resource = deployment.deployment();
+    Map<String, String> props = deployment.properties(resource);
+    CustomResourceDriver driver = deployment.driver(resource);
+
+    CustomResourceDriver.Exchange create = driver.create(props);
+    CfnResponse created = Expect.succeeded(create, deployment.output());
+    assertEquals(create.event().requestId(), created.physicalResourceId());
+    assertEquals(image.digest(), created.data().get("ImageDigest"));
+    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
+    assertEquals(image.digest(), Images.digest(deployment.ecr(), dest));
+
+    Map<String, String> v2 = LocalDeployment.withDestinationTag(props, "alpine-v2");
+    CfnResponse updated =
+        Expect.succeeded(
+            driver.update(v2, props, created.physicalResourceId()), deployment.output());
+    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
+
+    CfnResponse deleted =
+        Expect.succeeded(driver.delete(v2, updated.physicalResourceId()), deployment.output());
+    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
+  }
+}
