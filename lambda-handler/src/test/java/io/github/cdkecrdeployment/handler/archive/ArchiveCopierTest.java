@@ -316,40 +316,48 @@ class ArchiveCopierTest {
   }
 
   @Test
-  void retriesTheWholeCopyAsRetryConfigsSays() throws Exception {
+  void retriesABlobThenTheWholeCopyAsRetryConfigsSays() throws Exception {
     Image img = ImageArchives.image(13, "amd64", 2, 5_000);
     S3.put(
         BUCKET,
         "retry.tar",
         ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
-    registry.failNextPushes(1);
+    CopyRequest.Builder once =
+        CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
+            .parallelism(1);
+    // Two 503s: absorbed by the per-blob retry (3 attempts in this test).
+    registry.failNextPushes(2);
+    assertDockerSaveImage(copier().copy(once.build()), img);
+
+    // Three 503s exhaust one blob's attempts: the copy fails and tags nothing...
+    InMemoryRegistry fresh = new InMemoryRegistry();
+    fresh.failNextPushes(3);
+    AwsSettings s =
+        AwsSettings.builder()
+            .region(Region.US_EAST_1)
+            .credentials(S3ProxyExtension.credentials())
+            .s3Endpoint(S3.endpoint())
+            .build();
     CopyException e =
         assertThrows(
             CopyException.class,
-            () ->
-                copier()
-                    .copy(
-                        CopyRequest.builder(
-                                SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
-                            .parallelism(1)
-                            .build()));
+            () -> new ArchiveCopier(() -> client(s), fresh, BLOCK).copy(once.build()));
     assertEquals(
         "copying s3://archives/retry.tar to "
             + DEST
             + " failed: pushing a blob failed with HTTP"
             + " 503 UNAVAILABLE",
         e.getMessage());
-    assertNull(registry.manifest(DEST.repositoryUri(), "v1"), "nothing is tagged");
+    assertNull(fresh.manifest(DEST.repositoryUri(), "v1"), "nothing is tagged");
 
-    registry.failNextPushes(2);
+    // ...unless RetryConfigs allows another attempt of the whole copy.
+    fresh.failNextPushes(3);
     CopyResult r =
-        copier()
+        new ArchiveCopier(() -> client(s), fresh, BLOCK)
             .copy(
-                CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
-                    .parallelism(1)
-                    .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20)))
+                once.retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)))
                     .build());
-    assertDockerSaveImage(r, img);
+    assertEquals(r.digest(), fresh.manifest(DEST.repositoryUri(), "v1").digest());
   }
 
   @Test
