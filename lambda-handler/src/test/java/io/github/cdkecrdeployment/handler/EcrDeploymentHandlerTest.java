@@ -407,6 +407,20 @@ class EcrDeploymentHandlerTest {
             + LOG_STREAM
             + ")",
         bug.path("Reason").asText());
+
+    cfn.clear();
+    JsonNode error =
+        run(
+            req -> {
+              throw new OutOfMemoryError("Java heap space");
+            },
+            CfnEvents.create(cfn.url(), props()));
+    assertEquals(
+        "unexpected java.lang.OutOfMemoryError: Java heap space; this is a bug in"
+            + " cdk-ecr-deployment, please report it with the log (log stream: "
+            + LOG_STREAM
+            + ")",
+        error.path("Reason").asText());
   }
 
   @Test
