@@ -455,4 +455,29 @@ class ArchiveCopierTest {
         fetched.get() < layers + 3 * 64 * 1024 + 100_000,
         "fetched " + fetched.get() + " bytes for an archive of " + tar.length);
   }
+
+  @Test
+  void followsTheSymlinksDockerSaveWritesForSharedLayers() throws Exception {
+    Image img = ImageArchives.image(16, "amd64", 1, 8_000);
+    byte[] layer = img.layers().get(0);
+    String configName = img.configDigest().substring(7) + ".json";
+    byte[] tar =
+        new TarWriter()
+            .directory("aaaa")
+            .file("aaaa/layer.tar", layer)
+            .directory("bbbb")
+            .symlink("bbbb/layer.tar", "../aaaa/layer.tar")
+            .file(configName, img.config())
+            .file(
+                "manifest.json",
+                "[{\"Config\":\""
+                    + configName
+                    + "\",\"RepoTags\":[\"app:v1\"],\"Layers\":[\"bbbb/layer.tar\"]}]")
+            .finish();
+    S3.put(BUCKET, "linked.tar.gz", ImageArchives.gzip(tar));
+    S3.put(BUCKET, "linked.tar", tar);
+    CopyResult gz = copy("s3://" + BUCKET + "/linked.tar.gz");
+    assertDockerSaveImage(gz, img);
+    assertEquals(gz.digest(), copy("s3://" + BUCKET + "/linked.tar").digest());
+  }
 }
