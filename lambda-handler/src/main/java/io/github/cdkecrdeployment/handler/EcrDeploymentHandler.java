@@ -56,7 +56,7 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
   private EcrDeploymentHandler(Log log, AwsSettings aws) {
     this(
         new CredentialResolver(aws, log),
-        ImageCopiers.standard(aws, log),
+        ImageCopiers.standard(aws),
         ResponseSender.standard(log),
         log,
         Clock.systemUTC());

@@ -5,9 +5,10 @@ import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
 import io.github.cdkecrdeployment.handler.copy.ImageCopier;
+import io.github.cdkecrdeployment.handler.copy.RegistryCopier;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
+import io.github.cdkecrdeployment.handler.registry.JibRegistryAdapter;
 import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
-import io.github.cdkecrdeployment.handler.registry.RegistryException;
 import java.util.Objects;
 
 /**
@@ -34,27 +35,12 @@ public final class ImageCopiers implements ImageCopier {
    * The production copiers, with AWS clients from {@code aws}.
    *
    * @param aws how AWS clients are built
-   * @param log where progress goes
    */
-  public static ImageCopiers standard(AwsSettings aws, Log log) {
-    RegistryConnector connector = registryConnector();
+  public static ImageCopiers standard(AwsSettings aws) {
+    RegistryConnector connector = new JibRegistryAdapter();
     return new ImageCopiers(
-        registryCopier(connector), new ArchiveCopier(() -> ArchiveCopier.s3Client(aws), connector));
-  }
-
-  // TODO(registry engine): replace with JibRegistryAdapter and RegistryCopier once they exist.
-  private static RegistryConnector registryConnector() {
-    return (reference, credential, push, tlsVerify, deadline) -> {
-      throw new RegistryException(
-          "registry access is not available in this build of the handler", 0, null, null);
-    };
-  }
-
-  private static ImageCopier registryCopier(RegistryConnector connector) {
-    return request -> {
-      throw new CopyException(
-          "registry-to-registry copies are not available in this build of the handler", null, null);
-    };
+        new RegistryCopier(connector),
+        new ArchiveCopier(() -> ArchiveCopier.s3Client(aws), connector));
   }
 
   @Override

@@ -40,6 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -169,7 +170,20 @@ public final class ArchiveCopier implements ImageCopier {
       throws IOException, CopyException, InterruptedException {
     CopyListener listener = request.listener();
     listener.stage("reading the table of contents of " + source);
-    S3Archive archive = S3Archive.open(s3.get(), source.bucket(), source.key(), blockSize);
+    S3Client client;
+    try {
+      client = s3.get();
+    } catch (SdkClientException e) {
+      throw new ArchiveException(
+          "cannot create an S3 client to read "
+              + source
+              + ": "
+              + e.getMessage()
+              + "; set AWS_REGION (and AWS credentials) in the environment",
+          true,
+          e);
+    }
+    S3Archive archive = S3Archive.open(client, source.bucket(), source.key(), blockSize);
     ArchiveContents contents = ArchiveContents.scan(archive);
     ArchivePlan plan =
         ArchivePlan.of(

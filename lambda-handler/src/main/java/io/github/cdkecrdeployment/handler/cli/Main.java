@@ -1,15 +1,342 @@
 package io.github.cdkecrdeployment.handler.cli;
 
-/** Command-line entry point. */
+import io.github.cdkecrdeployment.handler.copy.CopyException;
+import io.github.cdkecrdeployment.handler.copy.CopyListener;
+import io.github.cdkecrdeployment.handler.copy.CopyRequest;
+import io.github.cdkecrdeployment.handler.copy.CopyResult;
+import io.github.cdkecrdeployment.handler.copy.ImageCopier;
+import io.github.cdkecrdeployment.handler.copy.RegistryCopier;
+import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
+import io.github.cdkecrdeployment.handler.copy.Selection;
+import io.github.cdkecrdeployment.handler.copy.SourceLocation;
+import io.github.cdkecrdeployment.handler.registry.Credential;
+import io.github.cdkecrdeployment.handler.registry.ImageReference;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The command line: {@code java -jar cdk-ecr-deployment-handler.jar copy [options] SRC DEST} runs
+ * the same engine as the custom resource (see {@link #USAGE}). Progress goes to stderr, the
+ * destination digest is the last line on stdout; exit 0 on success, 1 when the copy fails, 2 on a
+ * usage error, each failure with a one-line reason on stderr.
+ */
 public final class Main {
+  /** Exit code of a failed copy. */
+  public static final int EXIT_FAILED = 1;
+
+  /** Exit code of a usage error. */
+  public static final int EXIT_USAGE = 2;
+
+  /** The {@code --help} text. */
+  public static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar cdk-ecr-deployment-handler.jar copy [options] SRC DEST",
+          "",
+          "Copies a container image, byte for byte, as the CDKECRDeployment custom resource does.",
+          "",
+          "  SRC   docker://[registry[:port]/]repository[:tag|@sha256:digest]",
+          "        or s3://bucket/key[:ref] (a docker save / OCI archive)",
+          "  DEST  docker://[registry[:port]/]repository[:tag]",
+          "        Docker Hub short names work: docker://nginx is registry-1.docker.io/library/nginx:latest",
+          "",
+          "options:",
+          "  --all                   copy the whole image index (every platform, attestation and nested",
+          "                          index), pushed by digest, the index tagged last (CopyImageIndex)",
+          "  --arch ARCH             copy only this architecture's image from an index, e.g. arm64,",
+          "                          arm64/v8, arm/v7 (ImageArch); default linux/amd64",
+          "  --arch-tag ARCH=TAG     with --all: also tag ARCH's image as TAG; repeatable (ArchImageTags)",
+          "  --src-creds USER:PASS   source credentials (SrcCreds); default anonymous",
+          "  --dest-creds USER:PASS  destination credentials (DestCreds); default anonymous",
+          "  --retry-attempts N      attempts of the whole copy, N >= 1 (RetryConfigs numAttempts);",
+          "                          default 1. Single requests are always retried on 408/429/5xx/resets",
+          "  --retry-base-delay S    first backoff between attempts, seconds > 0; default 1",
+          "  --retry-max-delay S     largest backoff, seconds >= base delay; default 30",
+          "  --src-tls-verify=false  do not verify the source's TLS certificate (local registries only)",
+          "  --dest-tls-verify=false do not verify the destination's TLS certificate",
+          "  --help                  show this text",
+          "",
+          "TLS trust comes from the JVM: to trust a private CA, run java with",
+          "  -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=PASSWORD",
+          "",
+          "Progress (one line per blob) goes to stderr; the last line on stdout is the digest now at",
+          "DEST. Exit status: 0 copied (or already there), 1 copy failed, 2 bad arguments.",
+          "");
+
   private Main() {}
 
-  /**
-   * Runs the command line.
-   *
-   * @param args arguments
-   */
+  /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    System.exit(2);
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the command line in-process.
+   *
+   * @param args the arguments
+   * @param out receives the help text and the digest
+   * @param err receives progress and the one-line failure reason
+   * @return the exit status
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CopyRequest request;
+    try {
+      if (args.length == 0) {
+        throw new UsageException("missing command: use 'copy [options] SRC DEST' (see --help)");
+      }
+      for (String a : args) {
+        if (a.equals("--help") || a.equals("-h")) {
+          out.print(USAGE);
+          out.flush();
+          return 0;
+        }
+      }
+      request = parse(args, new StderrProgress(err));
+    } catch (UsageException | IllegalArgumentException e) {
+      err.println("error: " + oneLine(e.getMessage()));
+      err.flush();
+      return EXIT_USAGE;
+    }
+    try {
+      CopyResult result = copierFor(request.source()).copy(request);
+      err.println(
+          result.pushedNothing()
+              ? "docker://" + result.destination() + " already holds " + result.digest()
+              : "copied to " + result.imageUri());
+      err.flush();
+      out.println(result.digest());
+      out.flush();
+      return 0;
+    } catch (CopyException e) {
+      err.println("error: " + oneLine(e.getMessage()));
+      err.flush();
+      return EXIT_FAILED;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + oneLine(e.getMessage()));
+      err.flush();
+      return EXIT_USAGE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("error: interrupted");
+      return EXIT_FAILED;
+    }
+  }
+
+  /** The copier for a source: registries here; S3 archives are not handled by this command yet. */
+  private static ImageCopier copierFor(SourceLocation source) {
+    if (source instanceof SourceLocation.S3) {
+      throw new IllegalArgumentException(
+          "s3:// sources are not supported by this command line yet: " + source);
+    }
+    return new RegistryCopier();
+  }
+
+  private static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private static CopyRequest parse(String[] args, CopyListener listener) throws UsageException {
+    if (!args[0].equals("copy")) {
+      throw new UsageException("unknown command '" + args[0] + "': use 'copy' (see --help)");
+    }
+    boolean all = false;
+    String arch = null;
+    Map<String, String> archTags = new LinkedHashMap<>();
+    Credential srcCreds = null;
+    Credential destCreds = null;
+    Integer attempts = null;
+    Duration base = null;
+    Duration max = null;
+    boolean srcTls = true;
+    boolean destTls = true;
+    List<String> positional = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      switch (name) {
+        case "--all" -> {
+          if (value != null) {
+            throw new UsageException("--all takes no value, got '" + a + "'");
+          }
+          all = true;
+        }
+        case "--arch" -> arch = value != null ? value : next(args, ++i, name);
+        case "--arch-tag" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          int e = v.indexOf('=');
+          if (e <= 0 || e == v.length() - 1) {
+            throw new UsageException(
+                "--arch-tag expects ARCH=TAG, e.g. arm64=v1-arm64, got '" + v + "'");
+          }
+          archTags.put(v.substring(0, e), v.substring(e + 1));
+        }
+        case "--src-creds" ->
+            srcCreds = credential(value != null ? value : next(args, ++i, name), name);
+        case "--dest-creds" ->
+            destCreds = credential(value != null ? value : next(args, ++i, name), name);
+        case "--retry-attempts" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          try {
+            attempts = Integer.parseInt(v.trim());
+          } catch (NumberFormatException e) {
+            throw new UsageException(
+                "--retry-attempts expects a whole number >= 1, got '" + v + "'");
+          }
+        }
+        case "--retry-base-delay" ->
+            base = seconds(value != null ? value : next(args, ++i, name), name);
+        case "--retry-max-delay" ->
+            max = seconds(value != null ? value : next(args, ++i, name), name);
+        case "--src-tls-verify" ->
+            srcTls = bool(value != null ? value : next(args, ++i, name), name);
+        case "--dest-tls-verify" ->
+            destTls = bool(value != null ? value : next(args, ++i, name), name);
+        default -> {
+          if (a.startsWith("-") && a.length() > 1) {
+            throw new UsageException("unknown option '" + a + "' (see --help)");
+          }
+          positional.add(a);
+        }
+      }
+    }
+    if (positional.size() != 2) {
+      throw new UsageException(
+          "expected SRC and DEST after the options, got "
+              + positional.size()
+              + " argument(s) "
+              + positional
+              + "; e.g. copy docker://nginx:1.27 docker://123456789012.dkr.ecr.us-east-1.amazonaws.com/nginx:1.27");
+    }
+    if (all && arch != null) {
+      throw new UsageException(
+          "imageArch and copyImageIndex cannot both be set (--arch and --all)");
+    }
+    if (!archTags.isEmpty() && !all) {
+      throw new UsageException(
+          "archImageTags can only be specified when copyImageIndex is true (--arch-tag needs --all)");
+    }
+    SourceLocation src = SourceLocation.parse(positional.get(0));
+    String destUri = positional.get(1);
+    if (!destUri.startsWith("docker://")) {
+      throw new UsageException(
+          "DEST must be docker://[registry/]repository[:tag], got '" + destUri + "'");
+    }
+    ImageReference dest = ImageReference.parse(destUri.substring("docker://".length()));
+    RetryPolicy policy = RetryPolicy.NONE;
+    if (attempts != null || base != null || max != null) {
+      Duration b = base != null ? base : RetryPolicy.NONE.baseDelay();
+      Duration m =
+          max != null
+              ? max
+              : (b.compareTo(RetryPolicy.NONE.maxDelay()) > 0 ? b : RetryPolicy.NONE.maxDelay());
+      policy = new RetryPolicy(attempts != null ? attempts : 1, b, m);
+    }
+    return CopyRequest.builder(src, dest)
+        .sourceCredential(srcCreds)
+        .destinationCredential(destCreds)
+        .selection(
+            all
+                ? Selection.all()
+                : arch != null ? Selection.arch(arch) : Selection.defaultPlatform())
+        .archTags(archTags)
+        .retryPolicy(policy)
+        .sourceTlsVerify(srcTls)
+        .destinationTlsVerify(destTls)
+        .listener(listener)
+        .build();
+  }
+
+  private static String next(String[] args, int i, String option) throws UsageException {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new UsageException(option + " needs a value (see --help)");
+    }
+    return args[i];
+  }
+
+  /**
+   * Parses {@code --src-creds}/{@code --dest-creds}: {@code user:password}. The one place that
+   * turns the command line's credential text into a {@link Credential}.
+   */
+  static Credential credential(String value, String option) throws UsageException {
+    int colon = value.indexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new UsageException(
+          option + " expects USER:PASSWORD (the value given has no user, password or ':')");
+    }
+    return new Credential(value.substring(0, colon), value.substring(colon + 1));
+  }
+
+  private static Duration seconds(String value, String option) throws UsageException {
+    try {
+      BigDecimal s = new BigDecimal(value.trim());
+      if (s.signum() <= 0) {
+        throw new UsageException(option + " must be greater than 0 seconds, got '" + value + "'");
+      }
+      return Duration.ofNanos(s.movePointRight(9).longValueExact());
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException(option + " expects seconds such as 2 or 0.5, got '" + value + "'");
+    }
+  }
+
+  private static boolean bool(String value, String option) throws UsageException {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new UsageException(option + " expects true or false, got '" + value + "'");
+    };
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  /** One line per stage and per blob on stderr. */
+  private static final class StderrProgress implements CopyListener {
+    private final PrintStream err;
+
+    StderrProgress(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public synchronized void stage(String message) {
+      err.println(message);
+      err.flush();
+    }
+
+    @Override
+    public synchronized void blob(String digest, long size, BlobOutcome outcome, long nanos) {
+      double seconds = nanos / 1e9;
+      String rate =
+          outcome == BlobOutcome.COPIED && seconds > 0
+              ? String.format(Locale.ROOT, ", %.1f MB/s", size / 1e6 / seconds)
+              : "";
+      err.println(
+          String.format(
+              Locale.ROOT,
+              "blob %s %.1f MB %s in %.2f s%s",
+              digest,
+              size / 1e6,
+              outcome.name().toLowerCase(Locale.ROOT),
+              seconds,
+              rate));
+      err.flush();
+    }
   }
 }
