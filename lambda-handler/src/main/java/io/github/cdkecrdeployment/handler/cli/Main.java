@@ -1,11 +1,14 @@
 package io.github.cdkecrdeployment.handler.cli;
 
+import io.github.cdkecrdeployment.handler.AwsSettings;
+import io.github.cdkecrdeployment.handler.ImageCopiers;
+import io.github.cdkecrdeployment.handler.Log;
+import io.github.cdkecrdeployment.handler.auth.CredentialException;
+import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyListener;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
-import io.github.cdkecrdeployment.handler.copy.ImageCopier;
-import io.github.cdkecrdeployment.handler.copy.RegistryCopier;
 import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
 import io.github.cdkecrdeployment.handler.copy.Selection;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
@@ -13,6 +16,7 @@ import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,8 +56,11 @@ public final class Main {
           "  --arch ARCH             copy only this architecture's image from an index, e.g. arm64,",
           "                          arm64/v8, arm/v7 (ImageArch); default linux/amd64",
           "  --arch-tag ARCH=TAG     with --all: also tag ARCH's image as TAG; repeatable (ArchImageTags)",
-          "  --src-creds USER:PASS   source credentials (SrcCreds); default anonymous",
-          "  --dest-creds USER:PASS  destination credentials (DestCreds); default anonymous",
+          "  --src-creds C           source credentials (SrcCreds): USER:PASSWORD, or the name or ARN",
+          "                          of a Secrets Manager secret holding USER:PASSWORD or",
+          "                          {\"username\":...,\"password\":...}. Default: an ECR token for",
+          "                          *.dkr.ecr.REGION.amazonaws.com and public.ecr.aws, else anonymous",
+          "  --dest-creds C          destination credentials (DestCreds), same forms and defaults",
           "  --retry-attempts N      attempts of the whole copy, N >= 1 (RetryConfigs numAttempts);",
           "                          default 1. Single requests are always retried on 408/429/5xx/resets",
           "  --retry-base-delay S    first backoff between attempts, seconds > 0; default 1",
@@ -66,7 +73,8 @@ public final class Main {
           "  -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=PASSWORD",
           "",
           "Progress (one line per blob) goes to stderr; the last line on stdout is the digest now at",
-          "DEST. Exit status: 0 copied (or already there), 1 copy failed, 2 bad arguments.",
+          "DEST. Exit status: 0 copied (or already there), 1 copy failed (including credentials",
+          "that could not be resolved), 2 bad arguments.",
           "");
 
   private Main() {}
@@ -85,7 +93,7 @@ public final class Main {
    * @return the exit status
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CopyRequest request;
+    Parsed parsed;
     try {
       if (args.length == 0) {
         throw new UsageException("missing command: use 'copy [options] SRC DEST' (see --help)");
@@ -97,14 +105,19 @@ public final class Main {
           return 0;
         }
       }
-      request = parse(args, new StderrProgress(err));
+      parsed = parse(args);
     } catch (UsageException | IllegalArgumentException e) {
       err.println("error: " + oneLine(e.getMessage()));
       err.flush();
       return EXIT_USAGE;
     }
     try {
-      CopyResult result = copierFor(request.source()).copy(request);
+      // AWS look-ups (Secrets Manager, ECR tokens) log only warnings, to stderr, redacted.
+      Log log = new Log(err, Log.Level.WARN, Clock.systemUTC());
+      AwsSettings aws = AwsSettings.defaults();
+      CopyRequest request =
+          parsed.toRequest(new CredentialResolver(aws, log).session(), new StderrProgress(err));
+      CopyResult result = ImageCopiers.standard(aws).copy(request);
       err.println(
           result.pushedNothing()
               ? "docker://" + result.destination() + " already holds " + result.digest()
@@ -113,7 +126,7 @@ public final class Main {
       out.println(result.digest());
       out.flush();
       return 0;
-    } catch (CopyException e) {
+    } catch (CopyException | CredentialException e) {
       err.println("error: " + oneLine(e.getMessage()));
       err.flush();
       return EXIT_FAILED;
@@ -128,15 +141,6 @@ public final class Main {
     }
   }
 
-  /** The copier for a source: registries here; S3 archives are not handled by this command yet. */
-  private static ImageCopier copierFor(SourceLocation source) {
-    if (source instanceof SourceLocation.S3) {
-      throw new IllegalArgumentException(
-          "s3:// sources are not supported by this command line yet: " + source);
-    }
-    return new RegistryCopier();
-  }
-
   private static final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -145,15 +149,59 @@ public final class Main {
     }
   }
 
-  private static CopyRequest parse(String[] args, CopyListener listener) throws UsageException {
+  /** The arguments, checked; credentials still as given (they may need AWS calls to resolve). */
+  private record Parsed(
+      SourceLocation src,
+      ImageReference dest,
+      String srcCreds,
+      String destCreds,
+      Selection selection,
+      Map<String, String> archTags,
+      RetryPolicy policy,
+      boolean srcTls,
+      boolean destTls) {
+
+    CopyRequest toRequest(CredentialResolver.Session creds, CopyListener listener)
+        throws CredentialException {
+      CopyRequest.Builder b =
+          CopyRequest.builder(src, dest)
+              .destinationCredential(credential(creds, "--dest-creds", destCreds, dest));
+      if (src instanceof SourceLocation.Docker docker) {
+        b.sourceCredential(credential(creds, "--src-creds", srcCreds, docker.reference()));
+      } else if (srcCreds != null) {
+        throw new CredentialException(
+            "--src-creds is for registry sources; an s3:// source is read with the AWS"
+                + " credentials of this process");
+      }
+      return b.selection(selection)
+          .archTags(archTags)
+          .retryPolicy(policy)
+          .sourceTlsVerify(srcTls)
+          .destinationTlsVerify(destTls)
+          .listener(listener)
+          .build();
+    }
+  }
+
+  /**
+   * Turns {@code --src-creds}/{@code --dest-creds} into a credential, as the custom resource does
+   * for SrcCreds/DestCreds: the one place the command line resolves credentials.
+   */
+  static Credential credential(
+      CredentialResolver.Session creds, String option, String spec, ImageReference image)
+      throws CredentialException {
+    return creds.resolve(option, spec, image);
+  }
+
+  private static Parsed parse(String[] args) throws UsageException {
     if (!args[0].equals("copy")) {
       throw new UsageException("unknown command '" + args[0] + "': use 'copy' (see --help)");
     }
     boolean all = false;
     String arch = null;
     Map<String, String> archTags = new LinkedHashMap<>();
-    Credential srcCreds = null;
-    Credential destCreds = null;
+    String srcCreds = null;
+    String destCreds = null;
     Integer attempts = null;
     Duration base = null;
     Duration max = null;
@@ -186,10 +234,8 @@ public final class Main {
           }
           archTags.put(v.substring(0, e), v.substring(e + 1));
         }
-        case "--src-creds" ->
-            srcCreds = credential(value != null ? value : next(args, ++i, name), name);
-        case "--dest-creds" ->
-            destCreds = credential(value != null ? value : next(args, ++i, name), name);
+        case "--src-creds" -> srcCreds = value != null ? value : next(args, ++i, name);
+        case "--dest-creds" -> destCreds = value != null ? value : next(args, ++i, name);
         case "--retry-attempts" -> {
           String v = value != null ? value : next(args, ++i, name);
           try {
@@ -247,19 +293,10 @@ public final class Main {
               : (b.compareTo(RetryPolicy.NONE.maxDelay()) > 0 ? b : RetryPolicy.NONE.maxDelay());
       policy = new RetryPolicy(attempts != null ? attempts : 1, b, m);
     }
-    return CopyRequest.builder(src, dest)
-        .sourceCredential(srcCreds)
-        .destinationCredential(destCreds)
-        .selection(
-            all
-                ? Selection.all()
-                : arch != null ? Selection.arch(arch) : Selection.defaultPlatform())
-        .archTags(archTags)
-        .retryPolicy(policy)
-        .sourceTlsVerify(srcTls)
-        .destinationTlsVerify(destTls)
-        .listener(listener)
-        .build();
+    Selection selection =
+        all ? Selection.all() : arch != null ? Selection.arch(arch) : Selection.defaultPlatform();
+    return new Parsed(
+        src, dest, srcCreds, destCreds, selection, Map.copyOf(archTags), policy, srcTls, destTls);
   }
 
   private static String next(String[] args, int i, String option) throws UsageException {
@@ -267,19 +304,6 @@ public final class Main {
       throw new UsageException(option + " needs a value (see --help)");
     }
     return args[i];
-  }
-
-  /**
-   * Parses {@code --src-creds}/{@code --dest-creds}: {@code user:password}. The one place that
-   * turns the command line's credential text into a {@link Credential}.
-   */
-  static Credential credential(String value, String option) throws UsageException {
-    int colon = value.indexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw new UsageException(
-          option + " expects USER:PASSWORD (the value given has no user, password or ':')");
-    }
-    return new Credential(value.substring(0, colon), value.substring(colon + 1));
   }
 
   private static Duration seconds(String value, String option) throws UsageException {

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -185,6 +187,26 @@ public final class RegistryCopier implements ImageCopier {
 
     private CopyResult runUnchecked() throws IOException, CopyException, InterruptedException {
       listener.stage("resolving docker://" + srcRef);
+      // The destination's TLS check and auth handshake overlap with reading the source.
+      CompletableFuture<RegistryRepository> destOpen =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return connector.open(
+                      destRef,
+                      request.destinationCredential(),
+                      true,
+                      request.destinationTlsVerify(),
+                      deadline);
+                } catch (IOException e) {
+                  throw new CompletionException(e);
+                }
+              },
+              r -> {
+                Thread t = new Thread(r, "open-destination");
+                t.setDaemon(true);
+                t.start();
+              });
       RegistryRepository src =
           connector.open(
               srcRef, request.sourceCredential(), false, request.sourceTlsVerify(), deadline);
@@ -246,13 +268,7 @@ public final class RegistryCopier implements ImageCopier {
             progress(),
             null);
       }
-      RegistryRepository dest =
-          connector.open(
-              destRef,
-              request.destinationCredential(),
-              true,
-              request.destinationTlsVerify(),
-              deadline);
+      RegistryRepository dest = join(destOpen);
       if (alreadyThere(dest, target, archTagged)) {
         listener.stage("docker://" + destRef + " already at " + target + "; nothing to push");
         return new CopyResult(
@@ -304,6 +320,22 @@ public final class RegistryCopier implements ImageCopier {
             null);
       }
       return new CopyResult(target, destRef, progress(), false);
+    }
+
+    private RegistryRepository join(CompletableFuture<RegistryRepository> f)
+        throws IOException, InterruptedException {
+      try {
+        return f.get();
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException(c);
+      }
     }
 
     private boolean alreadyThere(

@@ -6,7 +6,6 @@ import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
-import com.google.cloud.tools.jib.blob.Blobs;
 import com.google.cloud.tools.jib.event.EventHandlers;
 import com.google.cloud.tools.jib.http.FailoverHttpClient;
 import com.google.cloud.tools.jib.http.ResponseException;
@@ -18,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.reflect.Field;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -47,21 +48,28 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * The one place that uses jib-core (pinned to 0.28.1): {@link RegistryConnector} and {@link
  * RegistryRepository} on jib's {@link RegistryClient}.
  *
- * <p>What comes from jib-core: the auth handshake (anonymous and credentialed bearer tokens, basic
- * auth, token refresh, a token that also grants pull on a mount source), {@code checkBlob} and
- * {@code pushBlob}. What this class adds, because jib-core parses manifests and drops their bytes:
- * manifest HEAD/GET/PUT over a plain JDK {@link HttpClient} (connection-reusing) carrying the same
- * {@code Authorization} jib negotiated; also the blob GET (a pull stream, which jib-core only
- * offers as push-style writes), the cross-repository mount request and uploads of unknown digest.
+ * <p>From jib-core: the auth handshake (anonymous and credentialed bearer tokens as Docker Hub
+ * issues them, basic auth, token refresh, and for mounts a token that also grants pull on the
+ * source repository) and {@code checkBlob}. Added here, each for a measured reason:
  *
- * <p>TLS: both transports use the JVM's default trust ({@code -Djavax.net.ssl.trustStore=…}).
+ * <ul>
+ *   <li>manifest HEAD/GET/PUT over the JDK {@link HttpClient} with the {@code Authorization}
+ *       jib-core negotiated, because jib-core parses manifests and drops their bytes;
+ *   <li>blob bodies (GET, and the monolithic upload PUT) over {@link HttpURLConnection}, which
+ *       reuses connections and writes straight to the socket: measured here about 1.5x the
+ *       throughput of jib-core's {@code pushBlob} (a new connection per request, an extra SHA-256
+ *       pass) and of the JDK HttpClient (see bench/README.md);
+ *   <li>the cross-repository mount request and uploads whose digest is known only at the end.
+ * </ul>
+ *
+ * <p>TLS: every transport uses the JVM's default trust ({@code -Djavax.net.ssl.trustStore=…}).
  * jib-core retries a failed TLS handshake for about a minute, so {@link #open} first checks the
  * certificate itself and fails at once with a message that says how to trust the CA. Only {@code
  * tlsVerify=false} (the command line's flag) turns verification off.
  *
- * <p>Every request is retried per {@link RequestRetry} within the deadline. Stream uploads cannot
- * be replayed, so their transient failures surface as {@link RegistryException#isTransient()} for
- * the caller to restart the blob.
+ * <p>Every request is retried per {@link RequestRetry} within the deadline. A blob upload cannot be
+ * replayed from a consumed stream, so its transient failures surface as {@link
+ * RegistryException#isTransient()} for the caller to restart the blob from its HEAD.
  */
 public final class JibRegistryAdapter implements RegistryConnector {
   /** User-Agent sent to registries. */
@@ -78,9 +86,13 @@ public final class JibRegistryAdapter implements RegistryConnector {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Field AUTHORIZATION = authorizationField();
 
+  private static final Duration BODY_READ_TIMEOUT = Duration.ofMinutes(5);
+
   private final RequestRetry retry;
   private final HttpClient verified;
+  private final javax.net.ssl.SSLSocketFactory verifiedSockets;
   private volatile HttpClient unverified;
+  private volatile javax.net.ssl.SSLSocketFactory unverifiedSockets;
 
   /** An adapter with {@link RequestRetry#DEFAULT}. */
   public JibRegistryAdapter() {
@@ -91,6 +103,51 @@ public final class JibRegistryAdapter implements RegistryConnector {
   public JibRegistryAdapter(RequestRetry retry) {
     this.retry = retry;
     this.verified = newHttpClient(null);
+    try {
+      this.verifiedSockets = SSLContext.getDefault().getSocketFactory();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no TLS", e);
+    }
+  }
+
+  private javax.net.ssl.SSLSocketFactory unverifiedSockets() {
+    javax.net.ssl.SSLSocketFactory f = unverifiedSockets;
+    if (f == null) {
+      synchronized (this) {
+        if (unverifiedSockets == null) {
+          unverifiedSockets = trustAll().getSocketFactory();
+        }
+        f = unverifiedSockets;
+      }
+    }
+    return f;
+  }
+
+  /** Counts bytes read through it. */
+  private static final class CountingStream extends FilterInputStream {
+    long count;
+
+    CountingStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
   }
 
   private static HttpClient newHttpClient(SSLContext ssl) {
@@ -190,6 +247,32 @@ public final class JibRegistryAdapter implements RegistryConnector {
         }
       }
 
+      /**
+       * First negotiation, from the preflight's answer to {@code GET /v2/}: jib-core configures
+       * basic auth, or (pull) fetches a token from the challenge it is given, without asking {@code
+       * /v2/} again; a push token still goes through jib-core's full handshake.
+       */
+      synchronized void negotiateFrom(int status, String challenge) throws IOException {
+        try {
+          boolean bearer =
+              status == 401
+                  && challenge != null
+                  && challenge.regionMatches(true, 0, "Bearer", 0, 6);
+          if (bearer && pushScope) {
+            negotiate();
+            return;
+          }
+          if (bearer) {
+            client.authPullByWwwAuthenticate(challenge);
+          } else if (credential != null) {
+            client.configureBasicAuth();
+          }
+          negotiatedAt = System.nanoTime();
+        } catch (com.google.cloud.tools.jib.api.RegistryException e) {
+          throw translate(pushScope ? "push to " : "pull from ", repo(), e);
+        }
+      }
+
       /** Negotiates once (the first caller does it, the others wait); returns the header. */
       synchronized String ensureNegotiated() throws IOException {
         if (negotiatedAt == 0) {
@@ -261,16 +344,17 @@ public final class JibRegistryAdapter implements RegistryConnector {
           "connect to " + reference.registry(),
           deadline,
           () -> {
-            preflight();
-            auth.negotiate();
+            HttpResponse<Void> v2 = preflight();
+            auth.negotiateFrom(
+                v2.statusCode(), v2.headers().firstValue("WWW-Authenticate").orElse(null));
             return null;
           });
     }
 
     /** GET /v2/ once with the JDK client: a certificate problem fails here, at once. */
-    private void preflight() throws IOException {
+    private HttpResponse<Void> preflight() throws IOException {
       try {
-        send(
+        return send(
             "reach " + reference.registry(),
             () -> HttpRequest.newBuilder(url("/v2/")).GET(),
             HttpResponse.BodyHandlers.discarding(),
@@ -281,12 +365,11 @@ public final class JibRegistryAdapter implements RegistryConnector {
             && scheme.equals("https")) {
           // Unverified mode also accepts a plain-HTTP registry (e.g. a local one on :5000).
           scheme = "http";
-          send(
+          return send(
               "reach " + reference.registry(),
               () -> HttpRequest.newBuilder(url("/v2/")).GET(),
               HttpResponse.BodyHandlers.discarding(),
               false);
-          return;
         }
         throw e;
       }
@@ -408,34 +491,28 @@ public final class JibRegistryAdapter implements RegistryConnector {
             URI uri = url("/v2/" + reference.repository() + "/blobs/" + blob.digest());
             boolean sameHost = true;
             for (int hop = 0; hop < 5; hop++) {
-              URI target = uri;
-              HttpResponse<InputStream> r =
-                  send(
-                      what,
-                      () -> HttpRequest.newBuilder(target).GET(),
-                      HttpResponse.BodyHandlers.ofInputStream(),
-                      sameHost);
-              int s = r.statusCode();
+              HttpURLConnection c = bodyConnection(uri, "GET", sameHost ? auth.header() : null);
+              int s = status(what, c);
               if (s == 200) {
-                return r.body();
+                return bodyStream(what, c);
               }
-              String location = r.headers().firstValue("Location").orElse(null);
-              r.body().close();
+              String location = c.getHeaderField("Location");
+              byte[] body = drainError(c);
               if (s / 100 == 3 && location != null) {
                 // Registries like ECR redirect blob GETs to pre-signed storage URLs: the
                 // registry's Authorization must not follow to another host.
-                URI next = target.resolve(location);
-                sameHost = sameHost && next.getAuthority().equals(target.getAuthority());
+                URI next = uri.resolve(location);
+                sameHost = sameHost && next.getAuthority().equals(uri.getAuthority());
                 uri = next;
                 continue;
               }
-              throw error("pull blob " + blob.digest() + " from " + repo(), s, null, r.headers());
+              if (s == 401 && hop == 0) {
+                auth.negotiate();
+              }
+              throw error(what, s, body, c.getHeaderField("Retry-After"));
             }
             throw new RegistryException(
-                "pull blob " + blob.digest() + " from " + repo() + ": too many redirects",
-                0,
-                "TOO_MANY_REDIRECTS",
-                null);
+                what + ": too many redirects", 0, "TOO_MANY_REDIRECTS", null);
           });
     }
 
@@ -498,21 +575,76 @@ public final class JibRegistryAdapter implements RegistryConnector {
 
     @Override
     public void pushBlob(BlobDescriptor blob, InputStream content) throws IOException {
-      RequestRetry.checkDeadline("push blob " + blob.digest(), deadline);
-      try {
-        auth.header();
-        client.pushBlob(
-            DescriptorDigest.fromDigest(blob.digest()), Blobs.from(content), null, n -> {});
-      } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
-        throw translate("push to ", repo(), e);
-      } catch (java.security.DigestException e) {
-        throw new IllegalArgumentException("not a sha256 digest: " + blob.digest(), e);
+      String what = "push blob " + blob.digest() + " to " + repo();
+      URI location = startUpload(what);
+      String sep = location.getRawQuery() == null ? "?" : "&";
+      URI put = URI.create(location + sep + "digest=" + enc(blob.digest()));
+      // One monolithic PUT with the known length: the bytes go from the source stream to the
+      // socket with no buffering beyond the copy buffer; the registry verifies the digest.
+      HttpURLConnection c = bodyConnection(put, "PUT", auth.header());
+      c.setFixedLengthStreamingMode(blob.size());
+      c.setRequestProperty("Content-Type", "application/octet-stream");
+      writeBody(what, c, content);
+      int s = status(what, c);
+      byte[] body = drainError(c);
+      if (s != 201) {
+        throw error(what, s, body, c.getHeaderField("Retry-After"));
       }
     }
 
     @Override
     public BlobDescriptor pushBlob(InputStream content) throws IOException {
       String what = "push blob to " + repo();
+      URI location = startUpload(what);
+      MessageDigest sha = newSha256();
+      CountingStream counted = new CountingStream(new DigestInputStream(content, sha));
+      // HttpURLConnection cannot send PATCH, so this (rarer) upload of a digest known only at the
+      // end goes through the JDK HttpClient, chunked.
+      String patchAuth = auth.header();
+      HttpRequest.Builder patch =
+          HttpRequest.newBuilder(location)
+              .header("User-Agent", USER_AGENT)
+              .header("Content-Type", "application/octet-stream")
+              .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> counted));
+      if (patchAuth != null) {
+        patch.header("Authorization", patchAuth);
+      }
+      HttpResponse<byte[]> pr =
+          exchange(what, patch.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (pr.statusCode() != 202 && pr.statusCode() != 204) {
+        throw error(what, pr.statusCode(), pr.body(), pr.headers());
+      }
+      String next = pr.headers().firstValue("Location").orElse(null);
+      if (next == null) {
+        throw new RegistryException(
+            what + ": the registry sent no upload Location — retry",
+            502,
+            "BLOB_UPLOAD_INVALID",
+            null);
+      }
+      String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+      URI putUri = location.resolve(next);
+      String sep = putUri.getRawQuery() == null ? "?" : "&";
+      URI commit = URI.create(putUri + sep + "digest=" + enc(digest));
+      String header = auth.header();
+      HttpRequest.Builder put =
+          HttpRequest.newBuilder(commit)
+              .timeout(REQUEST_TIMEOUT)
+              .header("User-Agent", USER_AGENT)
+              .PUT(HttpRequest.BodyPublishers.noBody());
+      if (header != null) {
+        put.header("Authorization", header);
+      }
+      HttpResponse<byte[]> cr =
+          exchange(what, put.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (cr.statusCode() != 201) {
+        throw error(what, cr.statusCode(), cr.body(), cr.headers());
+      }
+      return new BlobDescriptor(digest, counted.count);
+    }
+
+    /** POSTs a new upload session (retried) and returns its Location. */
+    private URI startUpload(String what) throws IOException {
       RequestRetry.checkDeadline(what, deadline);
       HttpResponse<byte[]> post =
           retry.run(
@@ -529,56 +661,108 @@ public final class JibRegistryAdapter implements RegistryConnector {
                         HttpResponse.BodyHandlers.ofByteArray(),
                         true);
                 if (r.statusCode() != 202) {
-                  throw error("push to " + repo(), r.statusCode(), r.body(), r.headers());
+                  throw error(what, r.statusCode(), r.body(), r.headers());
                 }
                 return r;
               });
-      URI location = uploadLocation(post);
-      MessageDigest sha = newSha256();
-      long[] size = new long[1];
-      InputStream hashed =
-          new FilterInputStream(new DigestInputStream(content, sha)) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-              int n = super.read(b, off, len);
-              if (n > 0) {
-                size[0] += n;
-              }
-              return n;
-            }
-          };
-      String header = auth.header();
-      HttpRequest.Builder patch =
-          HttpRequest.newBuilder(location)
-              .header("User-Agent", USER_AGENT)
-              .header("Content-Type", "application/octet-stream")
-              .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> hashed));
-      if (header != null) {
-        patch.header("Authorization", header);
+      return uploadLocation(post);
+    }
+
+    /**
+     * A connection of the blob-body transport: {@link HttpURLConnection}, which writes request
+     * bodies straight to the socket and keeps connections alive between requests. Measured here it
+     * moves blobs about 1.5x faster than jib-core's transport (a new connection per request) or the
+     * JDK HttpClient (see bench/README.md).
+     */
+    private HttpURLConnection bodyConnection(URI uri, String method, String authorization)
+        throws IOException {
+      HttpURLConnection c;
+      try {
+        c = (HttpURLConnection) uri.toURL().openConnection();
+      } catch (IllegalArgumentException e) {
+        throw new RegistryException(
+            "bad upload location " + uri + " from " + reference.registry(), 502, null, e);
       }
-      HttpResponse<byte[]> pr =
-          exchange(what, patch.build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (pr.statusCode() != 202 && pr.statusCode() != 204) {
-        throw error("push to " + repo(), pr.statusCode(), pr.body(), pr.headers());
+      if (c instanceof HttpsURLConnection https) {
+        if (tlsVerify) {
+          https.setSSLSocketFactory(verifiedSockets);
+        } else {
+          https.setSSLSocketFactory(unverifiedSockets());
+          https.setHostnameVerifier((host, session) -> true);
+        }
       }
-      String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
-      URI putUri = uploadLocation(pr);
-      String sep = putUri.getRawQuery() == null ? "?" : "&";
-      URI commit = URI.create(putUri + sep + "digest=" + enc(digest));
-      HttpRequest.Builder put =
-          HttpRequest.newBuilder(commit)
-              .timeout(REQUEST_TIMEOUT)
-              .header("User-Agent", USER_AGENT)
-              .PUT(HttpRequest.BodyPublishers.noBody());
-      if (header != null) {
-        put.header("Authorization", header);
+      c.setInstanceFollowRedirects(false);
+      c.setConnectTimeout(30_000);
+      c.setReadTimeout((int) BODY_READ_TIMEOUT.toMillis());
+      c.setUseCaches(false);
+      c.setRequestMethod(method);
+      c.setRequestProperty("User-Agent", USER_AGENT);
+      if (authorization != null) {
+        c.setRequestProperty("Authorization", authorization);
       }
-      HttpResponse<byte[]> cr =
-          exchange(what, put.build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (cr.statusCode() != 201) {
-        throw error("push to " + repo(), cr.statusCode(), cr.body(), cr.headers());
+      if (!method.equals("GET")) {
+        c.setDoOutput(true);
       }
-      return new BlobDescriptor(digest, size[0]);
+      return c;
+    }
+
+    private void writeBody(String what, HttpURLConnection c, InputStream content)
+        throws IOException {
+      try (java.io.OutputStream out = c.getOutputStream()) {
+        byte[] buf = new byte[128 * 1024];
+        for (int n; (n = content.read(buf)) >= 0; ) {
+          out.write(buf, 0, n);
+        }
+      } catch (SSLException e) {
+        throw certificateError(e);
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        c.disconnect();
+        throw new RegistryException(what + " failed while sending: " + e + " — retry", 0, null, e);
+      }
+    }
+
+    private int status(String what, HttpURLConnection c) throws IOException {
+      try {
+        return c.getResponseCode();
+      } catch (SSLException e) {
+        throw certificateError(e);
+      } catch (java.net.SocketTimeoutException e) {
+        throw new RegistryException(what + ": timed out — retry", 0, "TIMEOUT", e);
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        if (e.getCause() instanceof SSLException ssl) {
+          throw certificateError(ssl);
+        }
+        throw new RegistryException(
+            what
+                + " failed: "
+                + e
+                + " — check that "
+                + reference.registry()
+                + " is reachable; retry",
+            0,
+            null,
+            e);
+      }
+    }
+
+    private InputStream bodyStream(String what, HttpURLConnection c) throws IOException {
+      try {
+        return c.getInputStream();
+      } catch (IOException e) {
+        throw new RegistryException(what + " failed: " + e + " — retry", 0, null, e);
+      }
+    }
+
+    private byte[] drainError(HttpURLConnection c) {
+      try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        return in == null ? new byte[0] : in.readNBytes(64 * 1024);
+      } catch (IOException e) {
+        return new byte[0];
+      }
     }
 
     private URI uploadLocation(HttpResponse<?> r) throws RegistryException {

@@ -346,7 +346,7 @@ class RegistryCopierTest {
   @Test
   void transientBlobFailuresAreRetriedFromTheirHead() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(DEST.server())) {
-      proxy.inject(FaultProxy.Fault.status("PATCH", "/blobs/uploads/", 1, 503));
+      proxy.inject(FaultProxy.Fault.status("PUT", "/blobs/uploads/", 1, 503));
       proxy.inject(FaultProxy.Fault.drop("PUT", "/blobs/uploads/", 1));
       proxy.inject(FaultProxy.Fault.tooManyRequests("PUT", "/manifests/v1", 1, 1));
       CopyResult r =
@@ -354,13 +354,14 @@ class RegistryCopierTest {
       assertEquals(amd64.digest(), r.digest());
       assertAt("t/faults", "v1", amd64);
       assertEquals(2, proxy.count("PUT", "/manifests/v1"));
+      assertEquals(amd64.blobs().size() + 2, proxy.count("PUT", "/blobs/uploads/"));
     }
   }
 
   @Test
   void deadlineStopsTheCopyAndNothingIsTagged() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(DEST.server())) {
-      proxy.inject(FaultProxy.Fault.stall("PATCH", "/blobs/uploads/", 100, Duration.ofSeconds(5)));
+      proxy.inject(FaultProxy.Fault.stall("PUT", "/blobs/uploads/", 100, Duration.ofSeconds(5)));
       long t0 = System.nanoTime();
       DeadlineExceededException e =
           assertThrows(
