@@ -171,6 +171,9 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
       if (cause instanceof Exception ex) {
         throw ex;
       }
+      if (cause instanceof Error err) {
+        throw err;
+      }
       throw e;
     }
   }

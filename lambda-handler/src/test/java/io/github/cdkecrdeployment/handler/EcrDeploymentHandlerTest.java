@@ -343,6 +343,38 @@ class EcrDeploymentHandlerTest {
   }
 
   @Test
+  void eventsThatCannotBeAnsweredAreRejectedWithoutQuotingThem() {
+    String[][] cases = {
+      {
+        "not json {\"SrcCreds\":\"u:secretvalue\"}",
+        "the Lambda event is not JSON: this function only handles CloudFormation custom-resource events"
+      },
+      {
+        "[1,2]",
+        "the Lambda event is not a JSON object: this function only handles CloudFormation custom-resource events"
+      },
+      {
+        "{\"ResponseURL\":\"ftp://x/y?sig=secretvalue\"}",
+        "the event's ResponseURL is not an http(s) URL"
+      }
+    };
+    for (String[] c : cases) {
+      InvalidEventException e =
+          assertThrows(
+              InvalidEventException.class,
+              () ->
+                  handler(succeeding())
+                      .handleRequest(
+                          new ByteArrayInputStream(c[0].getBytes(StandardCharsets.UTF_8)),
+                          new ByteArrayOutputStream(),
+                          new FakeLambdaContext(Duration.ofMinutes(1))));
+      assertEquals(c[1], e.getMessage());
+    }
+    assertEquals(0, cfn.requests().size());
+    assertFalse(logged.toString(StandardCharsets.UTF_8).contains("secretvalue"));
+  }
+
+  @Test
   void copyFailuresAndBugsAreAnsweredFailed() throws Exception {
     JsonNode r =
         run(
@@ -375,6 +407,20 @@ class EcrDeploymentHandlerTest {
             + LOG_STREAM
             + ")",
         bug.path("Reason").asText());
+
+    cfn.clear();
+    JsonNode error =
+        run(
+            req -> {
+              throw new OutOfMemoryError("Java heap space");
+            },
+            CfnEvents.create(cfn.url(), props()));
+    assertEquals(
+        "unexpected java.lang.OutOfMemoryError: Java heap space; this is a bug in"
+            + " cdk-ecr-deployment, please report it with the log (log stream: "
+            + LOG_STREAM
+            + ")",
+        error.path("Reason").asText());
   }
 
   @Test

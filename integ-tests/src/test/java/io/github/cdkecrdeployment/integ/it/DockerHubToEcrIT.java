@@ -1,13 +1,16 @@
 package io.github.cdkecrdeployment.integ.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.cdkecrdeployment.examples.dockerhub.DockerHubToEcrStack;
 import io.github.cdkecrdeployment.handler.testing.FaultProxy;
 import io.github.cdkecrdeployment.handler.testing.RegistryServer;
+import io.github.cdkecrdeployment.handler.testing.Skopeo;
 import io.github.cdkecrdeployment.handler.testing.TestImages;
+import io.github.cdkecrdeployment.handler.testing.TokenServer;
 import io.github.cdkecrdeployment.integ.cfn.CustomResourceSpec;
 import io.github.cdkecrdeployment.integ.e2e.CfnResponse;
 import io.github.cdkecrdeployment.integ.e2e.CustomResourceDriver;
@@ -18,7 +21,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code examples/docker-hub-to-ecr} end to end: a Docker Hub-like source (token auth, anonymous
  * pulls, a multi-architecture index) copied into the stack's repository by the synthesized handler
- * under the Lambda runtime client; then an Update to another tag and a Delete. Also: a copy that
- * cannot finish before the Lambda deadline reports FAILED in time.
+ * under the Lambda runtime client; then an Update to another tag and a Delete. Also: the Docker Hub
+ * login from the secret the {@code dockerHubSecret} context names, and a copy that cannot finish
+ * before the Lambda deadline reports FAILED in time.
  */
 class DockerHubToEcrIT {
 
@@ -93,6 +99,52 @@ class DockerHubToEcrIT {
     // Delete leaves the images where they are.
     assertEquals(expected, Images.digest(deployment.ecr(), dest));
     assertEquals(1, deployment.lambda().starts(), "one warm runtime for all three events");
+  }
+
+  @Test
+  void logsInWithTheSecretNamedByTheDockerHubSecretContext() throws Exception {
+    // Like a private repository (or an exhausted anonymous pull quota): no token without a login.
+    hub.tokenServer().policy((user, repo, requested) -> user == null ? Set.of() : requested);
+    assertThrows(
+        IOException.class,
+        () ->
+            Skopeo.run(
+                List.of(
+                    "inspect",
+                    "--raw",
+                    "--cert-dir=" + hub.ca().certDir(),
+                    "docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG),
+                60),
+        "anonymous pulls are refused now");
+    try (LocalDeployment withLogin =
+        LocalDeployment.start(
+            DockerHubToEcrIT.class,
+            app -> {
+              app.getNode().setContext("dockerHubSecret", "dockerhub/login");
+              return new DockerHubToEcrStack(app, "DockerHubToEcr");
+            },
+            o -> o.rewrite("docker://nginx:", "docker://" + hub.host() + "/" + HUB_REPO + ":"))) {
+      withLogin
+          .aws()
+          .secret("dockerhub/login", RegistryServer.USER + ":" + RegistryServer.PASSWORD);
+      CustomResourceSpec resource = withLogin.deployment();
+      Map<String, String> props = withLogin.properties(resource);
+      assertEquals("dockerhub/login", props.get("SrcCreds"));
+
+      CustomResourceDriver.Exchange create = withLogin.driver(resource).create(props);
+      CfnResponse created = Expect.succeeded(create, withLogin.output());
+      String expected = Images.platformDigest(hub, HUB_REPO + ":" + HUB_TAG, "amd64");
+      assertEquals(expected, created.data().get("ImageDigest"));
+      assertEquals(
+          expected,
+          Images.digest(withLogin.ecr(), LocalDeployment.repositoryAndTag(props.get("DestImage"))));
+      assertTrue(
+          withLogin.aws().calls().stream().anyMatch(c -> c.target().endsWith("GetSecretValue")),
+          "the handler read the secret: " + withLogin.aws().calls());
+      assertFalse(withLogin.output().contains(RegistryServer.PASSWORD), "password logged");
+    } finally {
+      hub.tokenServer().policy(TokenServer.Policy.DEFAULT);
+    }
   }
 
   @Test

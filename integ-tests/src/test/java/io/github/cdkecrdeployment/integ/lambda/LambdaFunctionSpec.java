@@ -37,12 +37,4 @@ public record LambdaFunctionSpec(
           "MemorySize " + memorySizeMiB + " is below Lambda's minimum of 128 MiB");
     }
   }
-
-  /** The same function with other environment variables (e.g. test endpoints) added. */
-  public LambdaFunctionSpec withExtraEnvironment(Map<String, String> extra) {
-    var merged = new java.util.TreeMap<>(environment);
-    merged.putAll(extra);
-    return new LambdaFunctionSpec(
-        logicalId, handler, runtime, memorySizeMiB, timeout, merged, code);
-  }
 }

@@ -81,13 +81,18 @@ public final class LambdaRuntimeApiServer implements AutoCloseable {
   }
 
   /**
+   * One queued invocation.
+   *
+   * @param requestId its {@code Lambda-Runtime-Aws-Request-Id}
+   * @param result completes when the runtime posts the response or the error
+   */
+  public record Invocation(String requestId, CompletableFuture<InvocationResult> result) {}
+
+  /**
    * Queues one invocation; the runtime receives it on its next poll with a deadline {@code timeout}
    * from now (what the function's configured timeout gives in Lambda).
-   *
-   * @return completes when the runtime posts the response or the error
    */
-  public CompletableFuture<InvocationResult> enqueue(
-      String payload, Duration timeout, String functionArn) {
+  public Invocation enqueue(String payload, Duration timeout, String functionArn) {
     String requestId = UUID.randomUUID().toString();
     CompletableFuture<InvocationResult> result = new CompletableFuture<>();
     inFlight.put(requestId, result);
@@ -97,7 +102,7 @@ public final class LambdaRuntimeApiServer implements AutoCloseable {
             payload.getBytes(StandardCharsets.UTF_8),
             clock.instant().plus(timeout),
             functionArn));
-    return result;
+    return new Invocation(requestId, result);
   }
 
   /** Init errors the runtime reported, in order (JSON bodies). */

@@ -117,6 +117,33 @@ class LambdaRuntimeHarnessTest {
     assertEquals(2, service.starts());
   }
 
+  @Test
+  @Order(5)
+  void reportsAnInitErrorAndTheExitOfTheRuntime() throws Exception {
+    Path work = WorkDirs.create(LambdaRuntimeHarnessTest.class);
+    LambdaFunctionSpec broken =
+        new LambdaFunctionSpec(
+            "Broken",
+            "io.github.cdkecrdeployment.integ.fixture.BrokenHandler::handleRequest",
+            "java21",
+            128,
+            Duration.ofSeconds(20),
+            Map.of(),
+            FixtureJars.functionJar(work.resolve("function.jar")));
+    try (LambdaService svc =
+        LambdaService.start(
+            broken,
+            new LambdaRuntimeProcess.Identity("123456789012", "us-east-1", "broken-fn"),
+            work,
+            Map.of())) {
+      InvocationResult r = svc.invoke("{}");
+      assertEquals(InvocationResult.Outcome.ERROR, r.outcome(), svc.output());
+      assertEquals("Runtime.ExitError", r.errorType());
+      assertEquals(1, svc.api().initErrors().size(), svc.output());
+      assertTrue(r.body().contains("cold start failed on purpose"), r.body());
+    }
+  }
+
   private static long number(String json, String field) {
     var m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
     assertTrue(m.find(), field + " in " + json);

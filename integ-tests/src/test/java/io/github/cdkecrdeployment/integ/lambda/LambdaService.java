@@ -68,14 +68,15 @@ public final class LambdaService implements AutoCloseable {
     if (runtime == null || !runtime.isAlive()) {
       startRuntime();
     }
-    CompletableFuture<InvocationResult> result =
+    LambdaRuntimeApiServer.Invocation invocation =
         api.enqueue(event, timeout, identity.functionArn());
+    CompletableFuture<InvocationResult> result = invocation.result();
     CompletableFuture<Process> exit = runtime.process().onExit();
     try {
       CompletableFuture.anyOf(result, exit).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       stopRuntime();
-      return result.isDone() ? result.join() : InvocationResult.timeout("timed out");
+      return result.isDone() ? result.join() : InvocationResult.timeout(invocation.requestId());
     } catch (ExecutionException e) {
       throw new IllegalStateException("runtime API failed", e.getCause());
     }

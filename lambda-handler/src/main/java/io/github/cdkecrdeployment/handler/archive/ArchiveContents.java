@@ -32,10 +32,16 @@ record ArchiveContents(
     boolean gzip = isGzip(archive);
     Map<String, TarReader.Entry> entries = new LinkedHashMap<>();
     Map<String, byte[]> small = new LinkedHashMap<>();
+    Map<String, String> links = new LinkedHashMap<>();
     long kept = 0;
     try (InputStream raw = archive.open(0, archive.size())) {
       TarReader tar = reader(archive, raw, gzip);
       for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
+        if (e.isLink()) {
+          // docker save links a layer.tar that two images share to its first copy.
+          links.put(e.name(), linkTarget(e));
+          continue;
+        }
         if (!e.isFile()) {
           continue;
         }
@@ -68,7 +74,41 @@ record ArchiveContents(
           true,
           e);
     }
+    for (Map.Entry<String, String> link : links.entrySet()) {
+      String target = link.getValue();
+      for (int hops = 0; hops < 8 && links.containsKey(target); hops++) {
+        target = links.get(target);
+      }
+      TarReader.Entry t = entries.get(target);
+      if (t != null) {
+        entries.put(link.getKey(), t);
+        if (small.containsKey(target)) {
+          small.put(link.getKey(), small.get(target));
+        }
+      }
+    }
     return new ArchiveContents(gzip, entries, small);
+  }
+
+  /** The archive path a link points at: hard links name it; symbolic ones are relative. */
+  private static String linkTarget(TarReader.Entry e) {
+    String target = e.linkName();
+    if (e.type() == '2' && !target.startsWith("/")) {
+      int slash = e.name().lastIndexOf('/');
+      target = (slash >= 0 ? e.name().substring(0, slash + 1) : "") + target;
+    }
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    for (String p : target.split("/")) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..")) {
+        parts.pollLast();
+      } else {
+        parts.addLast(p);
+      }
+    }
+    return String.join("/", parts);
   }
 
   /** The gzip stream of {@code archive} ended before its end marker. */

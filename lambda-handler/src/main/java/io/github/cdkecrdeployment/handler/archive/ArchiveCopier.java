@@ -18,7 +18,9 @@ import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
 import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
+import io.github.cdkecrdeployment.handler.registry.RegistryException;
 import io.github.cdkecrdeployment.handler.registry.RegistryRepository;
+import io.github.cdkecrdeployment.handler.registry.RequestRetry;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -65,6 +67,7 @@ public final class ArchiveCopier implements ImageCopier {
   private final Supplier<S3Client> s3;
   private final RegistryConnector registries;
   private final int blockSize;
+  private final RequestRetry blobRetry;
 
   /**
    * Creates one.
@@ -74,13 +77,31 @@ public final class ArchiveCopier implements ImageCopier {
    * @param registries opens the destination
    */
   public ArchiveCopier(Supplier<S3Client> s3, RegistryConnector registries) {
-    this(s3, registries, S3Archive.DEFAULT_BLOCK_SIZE);
+    this(
+        s3,
+        registries,
+        S3Archive.DEFAULT_BLOCK_SIZE,
+        new RequestRetry(5, Duration.ofMillis(500), Duration.ofSeconds(20)));
   }
 
   ArchiveCopier(Supplier<S3Client> s3, RegistryConnector registries, int blockSize) {
+    this(
+        s3,
+        registries,
+        blockSize,
+        new RequestRetry(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+  }
+
+  /**
+   * @param blobRetry retries one blob from the start (a ranged re-read of the archive) when the
+   *     registry fails transiently; a streamed upload cannot be replayed by the request layer
+   */
+  ArchiveCopier(
+      Supplier<S3Client> s3, RegistryConnector registries, int blockSize, RequestRetry blobRetry) {
     this.s3 = memoize(s3);
     this.registries = registries;
     this.blockSize = blockSize;
+    this.blobRetry = blobRetry;
   }
 
   private static <T> Supplier<T> memoize(Supplier<T> supplier) {
@@ -129,6 +150,10 @@ public final class ArchiveCopier implements ImageCopier {
       } catch (InterruptedIOException e) {
         throw new InterruptedException("interrupted copying " + source);
       } catch (IOException e) {
+        if (e instanceof RegistryException re
+            && RegistryException.DEADLINE.equals(re.errorCode())) {
+          throw new DeadlineExceededException(re.getMessage(), progress.snapshot());
+        }
         boolean permanent = e instanceof ArchiveException a && a.permanent();
         if (permanent || attempt >= retry.attempts()) {
           throw new CopyException(message(e, source, request), progress.snapshot(), e);
@@ -270,12 +295,18 @@ public final class ArchiveCopier implements ImageCopier {
     progress.total(config.size());
     request.listener().stage("copying config and " + jobs.size() + " layers of " + plan.name());
     long t0 = System.nanoTime();
-    if (repo.hasBlob(config.digest())) {
-      progress.done(config.size(), request.listener(), config, BlobOutcome.SKIPPED, t0);
-    } else {
-      repo.pushBlob(config, new ByteArrayInputStream(plan.config()));
-      progress.done(config.size(), request.listener(), config, BlobOutcome.COPIED, t0);
-    }
+    BlobOutcome configOutcome =
+        blobRetry.run(
+            "copy config " + config.digest(),
+            request.deadline(),
+            () -> {
+              if (repo.hasBlob(config.digest())) {
+                return BlobOutcome.SKIPPED;
+              }
+              repo.pushBlob(config, new ByteArrayInputStream(plan.config()));
+              return BlobOutcome.COPIED;
+            });
+    progress.done(config.size(), request.listener(), config, configOutcome, t0);
     runJobs(request, archive, contents, jobs, repo, progress);
     boolean zstd = jobs.stream().anyMatch(j -> ZSTD_OCI.equals(j.mediaType));
     ObjectNode m = ArchivePlan.JSON.createObjectNode();
@@ -355,9 +386,16 @@ public final class ArchiveCopier implements ImageCopier {
             pool.submit(
                 () -> {
                   checkDeadline(request.deadline(), progress);
-                  try (InputStream in = archive.open(j.entry.offset(), j.entry.size())) {
-                    push(j, in, repo, request.listener(), progress);
-                  }
+                  // A ranged re-read makes the blob replayable: retry it from its start.
+                  blobRetry.run(
+                      "copy blob " + j.entry.name(),
+                      request.deadline(),
+                      () -> {
+                        try (InputStream in = archive.open(j.entry.offset(), j.entry.size())) {
+                          push(j, in, repo, request.listener(), progress);
+                        }
+                        return null;
+                      });
                   return null;
                 }));
       }

@@ -28,10 +28,15 @@ final class TarReader {
    * @param type the tar type flag
    * @param offset offset of its data in the (uncompressed) archive
    * @param size data size
+   * @param linkName target of a hard ({@code 1}) or symbolic ({@code 2}) link, else empty
    */
-  record Entry(String name, char type, long offset, long size) {
+  record Entry(String name, char type, long offset, long size, String linkName) {
     boolean isFile() {
       return type == '0' || type == '\0' || type == '7';
+    }
+
+    boolean isLink() {
+      return type == '1' || type == '2';
     }
   }
 
@@ -49,6 +54,7 @@ final class TarReader {
   /** The next entry, or null at the end of the archive. */
   Entry next() throws IOException {
     String longName = null;
+    String longLink = null;
     long paxSize = -1;
     while (true) {
       skipTo(nextHeader);
@@ -75,14 +81,18 @@ final class TarReader {
       if (knownSize >= 0 && dataAt + size > knownSize) {
         throw truncated(dataAt + size);
       }
-      if (type == 'x' || type == 'g' || type == 'L') {
+      if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
         byte[] meta = readMeta(size, headerAt);
         if (type == 'L') {
           longName = cString(meta, 0, meta.length);
+        } else if (type == 'K') {
+          longLink = cString(meta, 0, meta.length);
         } else if (type == 'x') {
           for (String[] kv : paxRecords(meta, headerAt)) {
             if (kv[0].equals("path")) {
               longName = kv[1];
+            } else if (kv[0].equals("linkpath")) {
+              longLink = kv[1];
             } else if (kv[0].equals("size")) {
               try {
                 paxSize = Long.parseLong(kv[1]);
@@ -115,7 +125,8 @@ final class TarReader {
       while (name.startsWith("./")) {
         name = name.substring(2);
       }
-      current = new Entry(name, type, dataAt, size);
+      String link = longLink != null ? longLink : cString(h, 157, 100);
+      current = new Entry(name, type, dataAt, size, link);
       return current;
     }
   }

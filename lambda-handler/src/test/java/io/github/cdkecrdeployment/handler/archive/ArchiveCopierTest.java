@@ -316,40 +316,48 @@ class ArchiveCopierTest {
   }
 
   @Test
-  void retriesTheWholeCopyAsRetryConfigsSays() throws Exception {
+  void retriesABlobThenTheWholeCopyAsRetryConfigsSays() throws Exception {
     Image img = ImageArchives.image(13, "amd64", 2, 5_000);
     S3.put(
         BUCKET,
         "retry.tar",
         ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
-    registry.failNextPushes(1);
+    CopyRequest.Builder once =
+        CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
+            .parallelism(1);
+    // Two 503s: absorbed by the per-blob retry (3 attempts in this test).
+    registry.failNextPushes(2);
+    assertDockerSaveImage(copier().copy(once.build()), img);
+
+    // Three 503s exhaust one blob's attempts: the copy fails and tags nothing...
+    InMemoryRegistry fresh = new InMemoryRegistry();
+    fresh.failNextPushes(3);
+    AwsSettings s =
+        AwsSettings.builder()
+            .region(Region.US_EAST_1)
+            .credentials(S3ProxyExtension.credentials())
+            .s3Endpoint(S3.endpoint())
+            .build();
     CopyException e =
         assertThrows(
             CopyException.class,
-            () ->
-                copier()
-                    .copy(
-                        CopyRequest.builder(
-                                SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
-                            .parallelism(1)
-                            .build()));
+            () -> new ArchiveCopier(() -> client(s), fresh, BLOCK).copy(once.build()));
     assertEquals(
         "copying s3://archives/retry.tar to "
             + DEST
             + " failed: pushing a blob failed with HTTP"
             + " 503 UNAVAILABLE",
         e.getMessage());
-    assertNull(registry.manifest(DEST.repositoryUri(), "v1"), "nothing is tagged");
+    assertNull(fresh.manifest(DEST.repositoryUri(), "v1"), "nothing is tagged");
 
-    registry.failNextPushes(2);
+    // ...unless RetryConfigs allows another attempt of the whole copy.
+    fresh.failNextPushes(3);
     CopyResult r =
-        copier()
+        new ArchiveCopier(() -> client(s), fresh, BLOCK)
             .copy(
-                CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
-                    .parallelism(1)
-                    .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20)))
+                once.retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)))
                     .build());
-    assertDockerSaveImage(r, img);
+    assertEquals(r.digest(), fresh.manifest(DEST.repositoryUri(), "v1").digest());
   }
 
   @Test
@@ -403,5 +411,73 @@ class ArchiveCopierTest {
         assertArrayEquals(data, in.readAllBytes(), "round trip of " + size);
       }
     }
+  }
+
+  @Test
+  void aPlainTarIsDownloadedOnceLayersAreSkippedBySeekingWhileScanning() throws Exception {
+    Image img = ImageArchives.image(15, "amd64", 3, 1_000_000);
+    byte[] tar = ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish();
+    S3.put(BUCKET, "big.tar", tar);
+    java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
+    S3Client counting =
+        S3Client.builder()
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(S3ProxyExtension.credentials())
+            .endpointOverride(S3.endpoint())
+            .forcePathStyle(true)
+            .overrideConfiguration(
+                c ->
+                    c.addExecutionInterceptor(
+                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                          @Override
+                          public void afterExecution(
+                              software.amazon.awssdk.core.interceptor.Context.AfterExecution ctx,
+                              software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+                            if (ctx.response()
+                                instanceof
+                                software.amazon.awssdk.services.s3.model.GetObjectResponse r) {
+                              fetched.addAndGet(r.contentLength());
+                            }
+                          }
+                        }))
+            .build();
+    CopyResult r =
+        new ArchiveCopier(() -> counting, registry, 64 * 1024)
+            .copy(
+                CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/big.tar"), DEST)
+                    .build());
+    assertDockerSaveImage(r, img);
+    // Ranges asked for: every layer once, plus little more than the small files while scanning.
+    long layers = img.layers().stream().mapToLong(l -> l.length).sum();
+    assertTrue(fetched.get() >= layers, fetched + " < " + layers);
+    assertTrue(
+        fetched.get() < layers + 3 * 64 * 1024 + 100_000,
+        "fetched " + fetched.get() + " bytes for an archive of " + tar.length);
+  }
+
+  @Test
+  void followsTheSymlinksDockerSaveWritesForSharedLayers() throws Exception {
+    Image img = ImageArchives.image(16, "amd64", 1, 8_000);
+    byte[] layer = img.layers().get(0);
+    String configName = img.configDigest().substring(7) + ".json";
+    byte[] tar =
+        new TarWriter()
+            .directory("aaaa")
+            .file("aaaa/layer.tar", layer)
+            .directory("bbbb")
+            .symlink("bbbb/layer.tar", "../aaaa/layer.tar")
+            .file(configName, img.config())
+            .file(
+                "manifest.json",
+                "[{\"Config\":\""
+                    + configName
+                    + "\",\"RepoTags\":[\"app:v1\"],\"Layers\":[\"bbbb/layer.tar\"]}]")
+            .finish();
+    S3.put(BUCKET, "linked.tar.gz", ImageArchives.gzip(tar));
+    S3.put(BUCKET, "linked.tar", tar);
+    CopyResult gz = copy("s3://" + BUCKET + "/linked.tar.gz");
+    assertDockerSaveImage(gz, img);
+    assertEquals(gz.digest(), copy("s3://" + BUCKET + "/linked.tar").digest());
   }
 }

@@ -35,6 +35,12 @@ public final class TarWriter {
     return this;
   }
 
+  /** Adds a symbolic link to {@code target} (relative to the link's directory, as docker save). */
+  public TarWriter symlink(String name, String target) {
+    header(name, 0, '2', target);
+    return this;
+  }
+
   /** Adds a regular file with UTF-8 text. */
   public TarWriter file(String name, String content) {
     return file(name, content.getBytes(StandardCharsets.UTF_8));
@@ -62,7 +68,12 @@ public final class TarWriter {
   }
 
   private void header(String name, long size, char type) {
+    header(name, size, type, "");
+  }
+
+  private void header(String name, long size, char type, String linkName) {
     byte[] h = new byte[512];
+    put(h, 157, 100, linkName);
     put(h, 0, 100, name);
     put(h, 100, 8, "0000644");
     put(h, 108, 8, "0000000");

@@ -26,8 +26,7 @@ public class DockerImageAssetStack extends Stack {
    *
    * @param imageDirectory the Docker build context (this example's {@code image/} folder)
    */
-  public DockerImageAssetStack(
-      Construct scope, String id, StackProps props, Path imageDirectory) {
+  public DockerImageAssetStack(Construct scope, String id, StackProps props, Path imageDirectory) {
     super(scope, id, props);
 
     DockerImageAsset image =

@@ -16,11 +16,11 @@ import software.constructs.Construct;
 
 /**
  * Uploads a {@code docker save} tarball as a CDK file asset and copies the image tagged {@link
- * #ARCHIVE_TAG} inside it into a repository. No Docker is needed at deploy time: the Lambda reads the
- * archive from S3 and pushes its layers.
+ * #ARCHIVE_TAG} inside it into a repository. No Docker is needed at deploy time: the Lambda reads
+ * the archive from S3 and pushes its layers.
  *
- * <p>{@code image/hello.tar} was written with {@code docker save example/hello:1.0 -o image/hello.tar};
- * replace it with your own image.
+ * <p>{@code image/hello.tar} was written with {@code docker save example/hello:1.0 -o
+ * image/hello.tar}; replace it with your own image.
  */
 public class S3ArchiveStack extends Stack {
 

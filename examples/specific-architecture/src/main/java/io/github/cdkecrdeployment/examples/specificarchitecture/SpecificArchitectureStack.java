@@ -12,8 +12,8 @@ import software.amazon.awscdk.services.ecr.Repository;
 import software.constructs.Construct;
 
 /**
- * Copies only the {@code linux/arm64} image out of a multi-architecture source (an image index), for
- * example for Graviton-based services. The destination tag then holds that single image.
+ * Copies only the {@code linux/arm64} image out of a multi-architecture source (an image index),
+ * for example for Graviton-based services. The destination tag then holds that single image.
  */
 public class SpecificArchitectureStack extends Stack {
 
@@ -43,9 +43,7 @@ public class SpecificArchitectureStack extends Stack {
             .imageArch(List.of(ARCHITECTURE))
             .build();
 
-    CfnOutput.Builder.create(this, "RepositoryName")
-        .value(repository.getRepositoryName())
-        .build();
+    CfnOutput.Builder.create(this, "RepositoryName").value(repository.getRepositoryName()).build();
     // The digest now at the destination tag: the arm64 image's digest in the source index.
     CfnOutput.Builder.create(this, "ImageDigest").value(deployment.getImageDigest()).build();
   }
