@@ -67,6 +67,7 @@ public class CredentialResolver {
   /** Resolutions sharing one token cache. Thread-safe. */
   public final class Session {
     private final Map<String, Credential> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Credential> secrets = new ConcurrentHashMap<>();
 
     private Session() {}
 
@@ -81,7 +82,12 @@ public class CredentialResolver {
     public Credential resolve(String property, String spec, ImageReference image)
         throws CredentialException {
       if (spec != null && !spec.isBlank()) {
-        Credential c = explicit(property, spec.trim());
+        // The same secret for both sides is read once.
+        Credential c = secrets.get(spec.trim());
+        if (c == null) {
+          c = explicit(property, spec.trim());
+          secrets.put(spec.trim(), c);
+        }
         log.redact(c.password());
         return c;
       }

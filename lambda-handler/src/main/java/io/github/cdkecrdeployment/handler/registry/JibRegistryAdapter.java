@@ -2,7 +2,6 @@ package io.github.cdkecrdeployment.handler.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
@@ -50,11 +49,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>From jib-core: the auth handshake (anonymous and credentialed bearer tokens as Docker Hub
  * issues them, basic auth, token refresh, and for mounts a token that also grants pull on the
- * source repository) and {@code checkBlob}. Added here, each for a measured reason:
+ * source repository). Every request then carries the {@code Authorization} jib-core negotiated over
+ * transports added here, each for a measured reason:
  *
  * <ul>
- *   <li>manifest HEAD/GET/PUT over the JDK {@link HttpClient} with the {@code Authorization}
- *       jib-core negotiated, because jib-core parses manifests and drops their bytes;
+ *   <li>manifest HEAD/GET/PUT over the JDK {@link HttpClient}, because jib-core parses manifests
+ *       and drops their bytes;
+ *   <li>blob HEADs over the same reused connections: jib-core's {@code checkBlob} opens a new TLS
+ *       connection per request, measured 3-5x slower (61 HEADs: 0.5-1.1 s against 0.12-0.23 s);
  *   <li>blob bodies (GET, and the monolithic upload PUT) over {@link HttpURLConnection}, which
  *       reuses connections and writes straight to the socket: measured here about 1.5x the
  *       throughput of jib-core's {@code pushBlob} (a new connection per request, an extra SHA-256
@@ -470,14 +472,26 @@ public final class JibRegistryAdapter implements RegistryConnector {
           what,
           deadline,
           () -> {
-            try {
-              auth.header(); // refreshes an old token first
-              return client.checkBlob(DescriptorDigest.fromDigest(digest)).isPresent();
-            } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
-              throw translate(push ? "push to " : "pull from ", repo(), e);
-            } catch (java.security.DigestException e) {
-              throw new IllegalArgumentException("not a sha256 digest: " + digest, e);
+            // A plain HEAD on the reused JDK connection: measured 3-5x faster than jib-core's
+            // checkBlob, which opens a new TLS connection for every request.
+            HttpResponse<Void> r =
+                send(
+                    what,
+                    () ->
+                        HttpRequest.newBuilder(
+                                url("/v2/" + reference.repository() + "/blobs/" + digest))
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                    HttpResponse.BodyHandlers.discarding(),
+                    true);
+            int s = r.statusCode();
+            if (s == 200 || s / 100 == 3) {
+              // A redirect (to a storage URL) also means the registry has the blob.
+              return true;
             }
+            if (s == 404) {
+              return false;
+            }
+            throw error(what, s, null, r.headers());
           });
     }
 

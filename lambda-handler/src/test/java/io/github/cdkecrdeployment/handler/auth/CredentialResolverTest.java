@@ -78,6 +78,10 @@ class CredentialResolverTest {
         new Credential("carol", "hunter2-json"), session().resolve("DestCreds", "ecs", DOCKER_HUB));
     assertEquals("us-east-1", aws.calls().get(0).region());
     assertEquals("secretsmanager", aws.calls().get(0).service());
+    CredentialResolver.Session s = session();
+    s.resolve("SrcCreds", "plain", DOCKER_HUB);
+    s.resolve("DestCreds", "plain", DOCKER_HUB);
+    assertEquals(3, aws.calls().size(), "one read of a secret both sides use");
     String out = log.scrub("x hunter2-plain y hunter2-json");
     assertEquals("x <redacted> y <redacted>", out);
   }
