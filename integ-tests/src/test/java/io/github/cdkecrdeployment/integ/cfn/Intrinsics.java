@@ -78,9 +78,7 @@ public final class Intrinsics {
         case "Fn::Select":
           {
             int index = Integer.parseInt(resolve(arg.get(0)));
-            return list(arg.get(1)).get(index).isTextual()
-                ? list(arg.get(1)).get(index).textValue()
-                : resolve(list(arg.get(1)).get(index));
+            return resolve(list(arg.get(1)).get(index));
           }
         case "Fn::Split":
           throw new IllegalArgumentException(

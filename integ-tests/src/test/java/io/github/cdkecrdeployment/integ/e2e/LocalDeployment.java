@@ -124,8 +124,8 @@ public final class LocalDeployment implements AutoCloseable {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("AWS_ENDPOINT_URL_ECR", aws.endpoint().toString());
       env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.endpoint().toString());
-      // In AWS the runtime trusts public CAs and DNS resolves the registries; here a JVM option
-      // file does both, set the way a user would set JVM options on a function.
+      // In AWS the runtime trusts public CAs and DNS resolves the registries; here JVM options do
+      // both (test CA trust store, hosts file), set as a user sets JVM options on a function.
       List<String> jvm = new ArrayList<>(TestCa.shared().trustStoreJvmArgs());
       jvm.add("-Djdk.net.hosts.file=" + hosts);
       env.put("JAVA_TOOL_OPTIONS", String.join(" ", jvm));

@@ -1,6 +1,7 @@
 package io.github.cdkecrdeployment.integ.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,8 @@ import io.github.cdkecrdeployment.integ.e2e.CustomResourceDriver;
 import io.github.cdkecrdeployment.integ.e2e.Expect;
 import io.github.cdkecrdeployment.integ.e2e.Images;
 import io.github.cdkecrdeployment.integ.e2e.LocalDeployment;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,5 +94,30 @@ class RetryConfigIT {
     CfnResponse deleted =
         Expect.succeeded(driver.delete(v2, updated.physicalResourceId()), deployment.output());
     assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
+  }
+
+  @Test
+  void invalidRetryConfigsFailAndTheRollbackDeleteSucceeds() throws Exception {
+    CustomResourceSpec resource = deployment.deployment();
+    Map<String, String> props =
+        new LinkedHashMap<>(
+            LocalDeployment.withDestinationTag(deployment.properties(resource), "never"));
+    props.put("RetryConfigs", "{\"numAttempts\":0,\"baseDelay\":1,\"maxDelay\":5}");
+    CustomResourceDriver driver = deployment.driver(resource);
+
+    CustomResourceDriver.Exchange create = driver.create(props);
+    CfnResponse failed = Expect.failed(create, deployment.output());
+    assertTrue(failed.reason().contains("numAttempts"), "the reason names the bad key: " + failed);
+    assertThrows(
+        IOException.class,
+        () ->
+            Images.digest(
+                deployment.ecr(), LocalDeployment.repositoryAndTag(props.get("DestImage"))));
+
+    // CloudFormation then rolls back with a Delete of what the Create answered; it must not fail,
+    // or the stack would be stuck in DELETE_FAILED.
+    CfnResponse deleted =
+        Expect.succeeded(driver.delete(props, failed.physicalResourceId()), deployment.output());
+    assertEquals(failed.physicalResourceId(), deleted.physicalResourceId());
   }
 }
