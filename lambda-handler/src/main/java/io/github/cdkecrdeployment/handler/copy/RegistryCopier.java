@@ -318,6 +318,10 @@ public final class RegistryCopier implements ImageCopier {
         dest.pushManifest(n.manifest(), n.manifest().digest());
       }
       for (Map.Entry<String, RawManifest> e : archTagged.entrySet()) {
+        if (dest.manifestDigest(e.getKey()).filter(e.getValue().digest()::equals).isPresent()) {
+          // Already right: re-pushing would fail on an immutable-tag repository.
+          continue;
+        }
         listener.stage(
             "tagging "
                 + destRef.repositoryUri()
