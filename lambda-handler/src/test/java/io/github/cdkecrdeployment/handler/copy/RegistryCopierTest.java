@@ -258,6 +258,7 @@ class RegistryCopierTest {
                   .build());
       assertEquals(ociIndex.digest(), again.digest());
       assertEquals(0, proxy.count("PUT", "/manifests/v1-"), proxy.requests().toString());
+      assertEquals(0, proxy.count("PUT", "/manifests/sha256:"), proxy.requests().toString());
       assertEquals(1, proxy.count("PUT", "/manifests/v2$"), proxy.requests().toString());
     }
   }
