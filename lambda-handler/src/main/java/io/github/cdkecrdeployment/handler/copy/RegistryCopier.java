@@ -306,18 +306,20 @@ public final class RegistryCopier implements ImageCopier {
         } else {
           images.add(
               () -> {
-                listener.stage("pushing manifest " + n.manifest().digest());
-                dest.pushManifest(n.manifest(), n.manifest().digest());
+                pushByDigest(dest, n.manifest());
                 return null;
               });
         }
       }
       inParallel("push-manifest", images);
       for (Node n : indexes) {
-        listener.stage("pushing index " + n.manifest().digest());
-        dest.pushManifest(n.manifest(), n.manifest().digest());
+        pushByDigest(dest, n.manifest());
       }
       for (Map.Entry<String, RawManifest> e : archTagged.entrySet()) {
+        if (dest.manifestDigest(e.getKey()).filter(e.getValue().digest()::equals).isPresent()) {
+          // Already right: re-pushing would fail on an immutable-tag repository.
+          continue;
+        }
         listener.stage(
             "tagging "
                 + destRef.repositoryUri()
@@ -343,6 +345,16 @@ public final class RegistryCopier implements ImageCopier {
             null);
       }
       return new CopyResult(target, destRef, progress(), false);
+    }
+
+    /** Pushes a child manifest by digest unless the destination has it already. */
+    private void pushByDigest(RegistryRepository dest, RawManifest m) throws IOException {
+      if (dest.manifestDigest(m.digest()).isPresent()) {
+        // Present (e.g. shared with an earlier copy): some registries refuse to store it again.
+        return;
+      }
+      listener.stage("pushing manifest " + m.digest());
+      dest.pushManifest(m, m.digest());
     }
 
     private RegistryRepository join(CompletableFuture<RegistryRepository> f)

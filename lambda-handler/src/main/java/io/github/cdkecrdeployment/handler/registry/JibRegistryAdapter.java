@@ -601,7 +601,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
       writeBody(what, c, content);
       int s = status(what, c);
       byte[] body = drainError(c);
-      if (s != 201) {
+      if (s / 100 != 2) {
         throw error(what, s, body, c.getHeaderField("Retry-After"));
       }
     }
@@ -625,17 +625,12 @@ public final class JibRegistryAdapter implements RegistryConnector {
       }
       HttpResponse<byte[]> pr =
           exchange(what, patch.build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (pr.statusCode() != 202 && pr.statusCode() != 204) {
-        throw error(what, pr.statusCode(), pr.body(), pr.headers());
+      // 202 per the spec; ECR answers a (single) PATCH with 201, some registries with 204.
+      int ps = pr.statusCode();
+      if (ps != 202 && ps != 201 && ps != 204) {
+        throw error(what, ps, pr.body(), pr.headers());
       }
-      String next = pr.headers().firstValue("Location").orElse(null);
-      if (next == null) {
-        throw new RegistryException(
-            what + ": the registry sent no upload Location — retry",
-            502,
-            "BLOB_UPLOAD_INVALID",
-            null);
-      }
+      String next = pr.headers().firstValue("Location").orElse(location.toString());
       String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
       URI putUri = location.resolve(next);
       String sep = putUri.getRawQuery() == null ? "?" : "&";

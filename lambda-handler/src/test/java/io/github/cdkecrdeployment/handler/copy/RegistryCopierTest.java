@@ -247,6 +247,20 @@ class RegistryCopierTest {
     assertAt("t/archtags", "v1-arm64", arm64);
     assertAt("t/archtags", "v1-amd64", amd64);
     assertAt("t/archtags", "v1", ociIndex);
+    // A new main tag next to arch tags that are already right re-pushes none of them (immutable
+    // tag repositories would refuse it).
+    try (FaultProxy proxy = FaultProxy.start(DEST.server())) {
+      CopyResult again =
+          copy(
+              request(SRC.server(), "lib/multi:1.0", proxy.host(), "t/archtags:v2")
+                  .selection(Selection.all())
+                  .archTags(Map.of("arm64", "v1-arm64", "amd64", "v1-amd64"))
+                  .build());
+      assertEquals(ociIndex.digest(), again.digest());
+      assertEquals(0, proxy.count("PUT", "/manifests/v1-"), proxy.requests().toString());
+      assertEquals(0, proxy.count("PUT", "/manifests/sha256:"), proxy.requests().toString());
+      assertEquals(1, proxy.count("PUT", "/manifests/v2$"), proxy.requests().toString());
+    }
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-/** Small file and thread helpers shared by the harness. */
+/** Small file and thread utilities shared by the harness. */
 public final class TestFiles {
   private TestFiles() {}
 
