@@ -160,7 +160,9 @@ class EcrDeploymentHandlerTest {
     assertEquals(Selection.defaultPlatform(), r.selection());
     assertEquals(RetryPolicy.NONE, r.retryPolicy());
     assertNull(r.sourceCredential());
-    assertEquals(new Credential("AWS", "ecr-token-0123456789"), r.destinationCredential());
+    assertEquals(
+        Credential.issued("AWS", "ecr-token-0123456789", "ecr:GetAuthorizationToken in us-east-1"),
+        r.destinationCredential());
     Duration left = r.deadline().remaining();
     assertTrue(left.compareTo(Duration.ofSeconds(14 * 60 + 25)) > 0, left.toString());
     assertTrue(left.compareTo(Duration.ofSeconds(14 * 60 + 31)) < 0, left.toString());

@@ -304,7 +304,11 @@ public class CredentialResolver {
       throw new CredentialException(
           "ECR GetAuthorizationToken in " + host.region() + " returned no authorization token");
     }
-    Credential c = splitPair(decodeBasicToken(data.authorizationToken(), "ECR"), "ECR");
+    Credential c =
+        splitPair(
+            decodeBasicToken(data.authorizationToken(), "ECR"),
+            "ECR",
+            "ecr:GetAuthorizationToken in " + host.region());
     log.redact(c.password());
     log.redact(data.authorizationToken());
     return c;
@@ -321,7 +325,11 @@ public class CredentialResolver {
         client = ecrPublic;
       }
     }
-    Credential c = splitPair(client.getAuthorizationToken(), "ECR Public");
+    Credential c =
+        splitPair(
+            client.getAuthorizationToken(),
+            "ECR Public",
+            "ecr-public:GetAuthorizationToken in " + EcrPublicTokens.REGION);
     log.redact(c.password());
     return c;
   }
@@ -336,13 +344,14 @@ public class CredentialResolver {
     }
   }
 
-  private static Credential splitPair(String pair, String service) throws CredentialException {
+  private static Credential splitPair(String pair, String service, String issuer)
+      throws CredentialException {
     int colon = pair.indexOf(':');
     if (colon <= 0 || colon == pair.length() - 1) {
       throw new CredentialException(
           service + " returned an authorization token that is not of the form user:password");
     }
-    return new Credential(pair.substring(0, colon), pair.substring(colon + 1));
+    return Credential.issued(pair.substring(0, colon), pair.substring(colon + 1), issuer);
   }
 
   private SecretsManagerClient secretsClient(String region) {

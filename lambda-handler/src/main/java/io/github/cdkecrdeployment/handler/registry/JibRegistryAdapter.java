@@ -84,6 +84,10 @@ public final class JibRegistryAdapter implements RegistryConnector {
           + " application/vnd.docker.distribution.manifest.v2+json";
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
+  /** Bounds an upload whose length is unknown when no earlier deadline applies (command line). */
+  private static final Duration UPLOAD_TIMEOUT = Duration.ofHours(1);
+
   private static final Duration TOKEN_MAX_AGE = Duration.ofMinutes(2);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Field AUTHORIZATION = authorizationField();
@@ -549,7 +553,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
                                 + enc(digest)
                                 + "&from="
                                 + enc(fromRepository)))
-                    .timeout(REQUEST_TIMEOUT)
+                    .timeout(min(REQUEST_TIMEOUT, deadline.remaining()))
                     .header("User-Agent", USER_AGENT)
                     .POST(HttpRequest.BodyPublishers.noBody());
             if (header != null) {
@@ -617,6 +621,9 @@ public final class JibRegistryAdapter implements RegistryConnector {
       String patchAuth = auth.header();
       HttpRequest.Builder patch =
           HttpRequest.newBuilder(location)
+              // The whole upload happens before the answer, so it gets the deadline, not the
+              // per-request timeout (and never unbounded: a stalled registry would hang the copy).
+              .timeout(min(UPLOAD_TIMEOUT, deadline.remaining()))
               .header("User-Agent", USER_AGENT)
               .header("Content-Type", "application/octet-stream")
               .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> counted));
@@ -638,7 +645,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
       String header = auth.header();
       HttpRequest.Builder put =
           HttpRequest.newBuilder(commit)
-              .timeout(REQUEST_TIMEOUT)
+              .timeout(min(REQUEST_TIMEOUT, deadline.remaining()))
               .header("User-Agent", USER_AGENT)
               .PUT(HttpRequest.BodyPublishers.noBody());
       if (header != null) {
@@ -689,8 +696,9 @@ public final class JibRegistryAdapter implements RegistryConnector {
       try {
         c = (HttpURLConnection) uri.toURL().openConnection();
       } catch (IllegalArgumentException e) {
+        // Without the query: a redirect to pre-signed storage carries its signature there.
         throw new RegistryException(
-            "bad upload location " + uri + " from " + reference.registry(), 502, null, e);
+            "bad location " + withoutQuery(uri) + " from " + reference.registry(), 502, null, e);
       }
       if (c instanceof HttpsURLConnection https) {
         if (tlsVerify) {
@@ -742,19 +750,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
       } catch (InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
-        if (e.getCause() instanceof SSLException ssl) {
-          throw certificateError(ssl);
-        }
-        throw new RegistryException(
-            what
-                + " failed: "
-                + e
-                + " — check that "
-                + reference.registry()
-                + " is reachable; retry",
-            0,
-            null,
-            e);
+        throw transportError(what, e);
       }
     }
 
@@ -870,25 +866,25 @@ public final class JibRegistryAdapter implements RegistryConnector {
       } catch (java.net.http.HttpTimeoutException e) {
         throw new RegistryException(what + ": timed out — retry", 0, "TIMEOUT", e);
       } catch (IOException e) {
-        if (e.getCause() instanceof SSLException ssl) {
-          throw certificateError(ssl);
-        }
-        throw new RegistryException(
-            what
-                + " failed: "
-                + e
-                + " — check that "
-                + reference.registry()
-                + " is reachable; retry",
-            0,
-            null,
-            e);
+        throw transportError(what, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         InterruptedIOException ie = new InterruptedIOException(what + " interrupted");
         ie.initCause(e);
         throw ie;
       }
+    }
+
+    /** No answer (reset, refused, ...): transient, unless a wrapped certificate problem. */
+    private RegistryException transportError(String what, IOException e) {
+      if (e.getCause() instanceof SSLException ssl) {
+        return certificateError(ssl);
+      }
+      return new RegistryException(
+          what + " failed: " + e + " — check that " + reference.registry() + " is reachable; retry",
+          0,
+          null,
+          e);
     }
 
     private RegistryException certificateError(SSLException e) {
@@ -955,16 +951,29 @@ public final class JibRegistryAdapter implements RegistryConnector {
     private String credsFix() {
       String prop = push ? "DestCreds (--dest-creds)" : "SrcCreds (--src-creds)";
       String access = push ? "push to" : "pull from";
-      return credential == null
-          ? "set " + prop + " to a credential allowed to " + access + " " + repo()
-          : "check "
-              + prop
-              + ": user '"
-              + credential.username()
-              + "' must be allowed to "
-              + access
-              + " "
-              + repo();
+      if (credential == null) {
+        return "set " + prop + " to a credential allowed to " + access + " " + repo();
+      }
+      if (credential.issuer() != null) {
+        // The token came from the caller's own AWS identity, not from the user: SrcCreds or
+        // DestCreds are not what needs fixing.
+        return "the token came from "
+            + credential.issuer()
+            + ", so the function's role (the AWS identity that asked for it) must be allowed to "
+            + access
+            + " "
+            + repo()
+            + ": grant it the ECR actions on the repository (addToPrincipalPolicy), check that the"
+            + " repository exists and that its repository policy does not deny that identity";
+      }
+      return "check "
+          + prop
+          + ": user '"
+          + credential.username()
+          + "' must be allowed to "
+          + access
+          + " "
+          + repo();
     }
 
     private RegistryException error(
@@ -1074,6 +1083,11 @@ public final class JibRegistryAdapter implements RegistryConnector {
   private static Duration min(Duration a, Duration b) {
     Duration m = a.compareTo(b) <= 0 ? a : b;
     return m.isZero() || m.isNegative() ? Duration.ofMillis(1) : m;
+  }
+
+  /** A URI for messages: a pre-signed URL's query is a credential. */
+  static String withoutQuery(URI uri) {
+    return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
   }
 
   private static String enc(String s) {

@@ -171,8 +171,10 @@ class CredentialResolverTest {
     CredentialResolver.Session s = session();
     for (String[] h : hosts) {
       ImageReference ref = ImageReference.parse(h[0] + "/app:1");
-      assertEquals(new Credential("AWS", "ecr-pw-123456"), s.resolve("DestCreds", null, ref));
-      assertEquals(new Credential("AWS", "ecr-pw-123456"), s.resolve("SrcCreds", null, ref));
+      Credential ecr =
+          Credential.issued("AWS", "ecr-pw-123456", "ecr:GetAuthorizationToken in " + h[1]);
+      assertEquals(ecr, s.resolve("DestCreds", null, ref));
+      assertEquals(ecr, s.resolve("SrcCreds", null, ref));
     }
     List<AwsApiStub.Call> calls = aws.calls();
     assertEquals(hosts.length, calls.size(), "one token call per registry in a session");
@@ -213,8 +215,11 @@ class CredentialResolverTest {
     aws.ecrPublicToken("AWS:public-pw-987654");
     ImageReference ref = ImageReference.parse("public.ecr.aws/abc123/app:1");
     CredentialResolver.Session s = session();
-    assertEquals(new Credential("AWS", "public-pw-987654"), s.resolve("DestCreds", null, ref));
-    assertEquals(new Credential("AWS", "public-pw-987654"), s.resolve("SrcCreds", null, ref));
+    Credential pub =
+        Credential.issued(
+            "AWS", "public-pw-987654", "ecr-public:GetAuthorizationToken in us-east-1");
+    assertEquals(pub, s.resolve("DestCreds", null, ref));
+    assertEquals(pub, s.resolve("SrcCreds", null, ref));
     assertEquals(1, aws.calls().size());
     AwsApiStub.Call c = aws.calls().get(0);
     assertEquals("SpencerFrontendService.GetAuthorizationToken", c.target());

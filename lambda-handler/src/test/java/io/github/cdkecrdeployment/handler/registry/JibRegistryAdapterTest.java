@@ -124,6 +124,28 @@ class JibRegistryAdapterTest {
   }
 
   @Test
+  void aRefusedIssuedTokenPointsAtTheRolesPermissionsNotAtTheCredsProperties() throws Exception {
+    RegistryServer r = BASIC.server();
+    Credential token =
+        Credential.issued("AWS", "expired-token-456", "ecr:GetAuthorizationToken in us-east-1");
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () ->
+                new JibRegistryAdapter(FAST)
+                    .open(ref(r, "x/y"), token, true, true, Deadline.none())
+                    .manifestDigest("v1"));
+    String m = e.getMessage();
+    assertTrue(m.contains("denied"), m);
+    assertTrue(m.contains("ecr:GetAuthorizationToken in us-east-1"), m);
+    assertTrue(m.contains("function's role"), m);
+    assertTrue(m.contains("must be allowed to push to " + r.host() + "/x/y"), m);
+    assertTrue(m.contains("repository policy"), m);
+    assertFalse(m.contains("check DestCreds"), m);
+    assertFalse(m.contains("expired-token-456"), m);
+  }
+
+  @Test
   void untrustedCertificateFailsAtOnceSayingHowToTrustIt() throws Exception {
     TestCa other = TestCa.create(Files.createTempDirectory("other-ca"), List.of());
     try (RegistryServer r =

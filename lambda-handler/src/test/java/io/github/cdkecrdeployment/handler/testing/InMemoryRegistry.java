@@ -84,7 +84,11 @@ public final class InMemoryRegistry implements RegistryConnector {
       Deadline deadline)
       throws IOException {
     lastCredential = credential;
-    if (required != null && !required.equals(credential)) {
+    // A registry sees only user and password on the wire, not who issued them.
+    if (required != null
+        && (credential == null
+            || !required.username().equals(credential.username())
+            || !required.password().equals(credential.password()))) {
       throw new RegistryException(
           "authentication to " + reference.registry() + " failed (HTTP 401 UNAUTHORIZED)",
           401,
