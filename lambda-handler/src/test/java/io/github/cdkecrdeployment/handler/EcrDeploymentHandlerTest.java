@@ -108,12 +108,24 @@ class EcrDeploymentHandlerTest {
     return JSON.readTree(r.body());
   }
 
+  /** The FAILED reason for bad properties, without the log stream suffix. */
   private String reason(Map<String, String> props) throws Exception {
-    cfn.clear();
     seen.set(null);
-    JsonNode r = run(succeeding(), CfnEvents.create(cfn.url(), props));
-    assertEquals("FAILED", r.path("Status").asText());
+    String reason = failedReason(succeeding(), props, Duration.ofMinutes(15));
     assertNull(seen.get(), "no copy on bad input");
+    return reason;
+  }
+
+  /** The FAILED reason when {@code copier} fails, without the log stream suffix. */
+  private String failedReason(ImageCopier copier) throws Exception {
+    return failedReason(copier, props(), Duration.ofMinutes(15));
+  }
+
+  private String failedReason(ImageCopier copier, Map<String, String> props, Duration remaining)
+      throws Exception {
+    cfn.clear();
+    JsonNode r = run(copier, CfnEvents.create(cfn.url(), props), remaining);
+    assertEquals("FAILED", r.path("Status").asText());
     String reason = r.path("Reason").asText();
     String suffix = " (log stream: " + LOG_STREAM + ")";
     assertTrue(reason.endsWith(suffix), reason);
@@ -378,51 +390,34 @@ class EcrDeploymentHandlerTest {
 
   @Test
   void copyFailuresAndBugsAreAnsweredFailed() throws Exception {
-    JsonNode r =
-        run(
+    assertEquals(
+        "pushing to 123456789012.dkr.ecr.us-east-1.amazonaws.com/web failed: HTTP 403 DENIED;"
+            + " grant ecr:PutImage",
+        failedReason(
             req -> {
               throw new CopyException(
                   "pushing to 123456789012.dkr.ecr.us-east-1.amazonaws.com/web failed: HTTP 403"
                       + " DENIED; grant ecr:PutImage",
                   CopyProgress.NONE,
                   null);
-            },
-            CfnEvents.create(cfn.url(), props()));
+            }));
     assertEquals(
-        "pushing to 123456789012.dkr.ecr.us-east-1.amazonaws.com/web failed: HTTP 403 DENIED;"
-            + " grant ecr:PutImage (log stream: "
-            + LOG_STREAM
-            + ")",
-        r.path("Reason").asText());
-    assertEquals(REQUEST_ID, r.path("PhysicalResourceId").asText());
-
-    cfn.clear();
-    JsonNode bug =
-        run(
-            req -> {
-              throw new IllegalStateException("boom");
-            },
-            CfnEvents.create(cfn.url(), props()));
+        REQUEST_ID,
+        JSON.readTree(cfn.requests().get(0).body()).path("PhysicalResourceId").asText());
     assertEquals(
         "unexpected java.lang.IllegalStateException: boom; this is a bug in cdk-ecr-deployment,"
-            + " please report it with the log (log stream: "
-            + LOG_STREAM
-            + ")",
-        bug.path("Reason").asText());
-
-    cfn.clear();
-    JsonNode error =
-        run(
+            + " please report it with the log",
+        failedReason(
             req -> {
-              throw new OutOfMemoryError("Java heap space");
-            },
-            CfnEvents.create(cfn.url(), props()));
+              throw new IllegalStateException("boom");
+            }));
     assertEquals(
         "unexpected java.lang.OutOfMemoryError: Java heap space; this is a bug in"
-            + " cdk-ecr-deployment, please report it with the log (log stream: "
-            + LOG_STREAM
-            + ")",
-        error.path("Reason").asText());
+            + " cdk-ecr-deployment, please report it with the log",
+        failedReason(
+            req -> {
+              throw new OutOfMemoryError("Java heap space");
+            }));
   }
 
   @Test
@@ -517,23 +512,18 @@ class EcrDeploymentHandlerTest {
 
   @Test
   void aCopierThatStopsAtTheDeadlineReportsItsProgress() throws Exception {
-    JsonNode r =
-        run(
-            req -> {
-              req.listener().stage("copying 8 blobs");
-              throw new DeadlineExceededException(
-                  "deadline", new CopyProgress(3, 8, 120_500_000, 512_000_000));
-            },
-            CfnEvents.create(cfn.url(), props()));
     assertEquals(
         "the copy did not finish in time: the Lambda timeout minus a 30 s safety margin ran out"
             + " while copying 8 blobs; 3/8 blobs, 120.5/512.0 MB done. Raise memoryLimit (more"
             + " memory also means more network and CPU for the copy) or copy fewer platforms"
             + " (imageArch instead of copyImageIndex), then deploy again; blobs already copied are"
-            + " skipped (log stream: "
-            + LOG_STREAM
-            + ")",
-        r.path("Reason").asText());
+            + " skipped",
+        failedReason(
+            req -> {
+              req.listener().stage("copying 8 blobs");
+              throw new DeadlineExceededException(
+                  "deadline", new CopyProgress(3, 8, 120_500_000, 512_000_000));
+            }));
   }
 
   @Test

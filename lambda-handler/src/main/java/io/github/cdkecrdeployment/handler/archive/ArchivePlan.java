@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * What to push for the image chosen from an archive. Two shapes: a {@code docker save} image whose
@@ -93,39 +94,24 @@ sealed interface ArchivePlan {
     if (!manifest.isArray() || manifest.isEmpty()) {
       throw bad(uri, "its manifest.json lists no images");
     }
-    int chosen = -1;
-    if (ref == null) {
-      if (manifest.size() > 1) {
-        throw new ArchiveException(
-            uri
-                + " holds "
-                + manifest.size()
-                + " images ("
-                + listDockerSave(manifest)
-                + "); pick one with S3ArchiveName's ref, e.g. s3://…:"
-                + firstName(manifest),
-            true,
-            null);
-      }
-      chosen = 0;
-    } else if (ref.startsWith("@")) {
-      chosen = index(ref, manifest.size(), uri, listDockerSave(manifest));
-    } else {
-      ImageReference wanted = normalise(ref);
-      for (int i = 0; i < manifest.size() && chosen < 0; i++) {
-        for (JsonNode t : manifest.get(i).path("RepoTags")) {
-          ImageReference have = normaliseOrNull(t.asText());
-          if (have != null && wanted != null && sameTagged(have, wanted)
-              || t.asText().equals(ref)) {
-            chosen = i;
-            break;
-          }
-        }
-      }
-      if (chosen < 0) {
-        throw unknownRef(uri, ref, listDockerSave(manifest));
-      }
-    }
+    ImageReference wanted = ref == null || ref.startsWith("@") ? null : normalise(ref);
+    int chosen =
+        pick(
+            uri,
+            ref,
+            manifest.size(),
+            listDockerSave(manifest),
+            firstName(manifest),
+            i -> {
+              for (JsonNode t : manifest.get(i).path("RepoTags")) {
+                ImageReference have = normaliseOrNull(t.asText());
+                if (have != null && wanted != null && sameTagged(have, wanted)
+                    || t.asText().equals(ref)) {
+                  return true;
+                }
+              }
+              return false;
+            });
     JsonNode image = manifest.get(chosen);
     String configPath = image.path("Config").asText("");
     byte[] config = contents.small().get(configPath);
@@ -159,44 +145,29 @@ sealed interface ArchivePlan {
     if (!manifests.isArray() || manifests.isEmpty()) {
       throw bad(uri, "its index.json lists no images");
     }
-    int chosen = -1;
-    if (ref == null) {
-      if (manifests.size() > 1) {
-        throw new ArchiveException(
-            uri
-                + " holds "
-                + manifests.size()
-                + " images ("
-                + listOci(manifests)
-                + "); pick one with S3ArchiveName's ref, e.g. s3://…:@0",
-            true,
-            null);
-      }
-      chosen = 0;
-    } else if (ref.startsWith("@")) {
-      chosen = index(ref, manifests.size(), uri, listOci(manifests));
-    } else {
-      ImageReference wanted = normaliseOrNull(ref);
-      for (int i = 0; i < manifests.size() && chosen < 0; i++) {
-        JsonNode a = manifests.get(i).path("annotations");
-        String refName = a.path("org.opencontainers.image.ref.name").asText(null);
-        String fullName = a.path("io.containerd.image.name").asText(null);
-        if (ref.equals(refName) || ref.equals(fullName)) {
-          chosen = i;
-        } else if (wanted != null) {
-          for (String n : new String[] {fullName, refName}) {
-            ImageReference have = n == null ? null : normaliseOrNull(n);
-            if (have != null && sameTagged(have, wanted) && n.contains(":")) {
-              chosen = i;
-              break;
-            }
-          }
-        }
-      }
-      if (chosen < 0) {
-        throw unknownRef(uri, ref, listOci(manifests));
-      }
-    }
+    ImageReference wanted = ref == null ? null : normaliseOrNull(ref);
+    int chosen =
+        pick(
+            uri,
+            ref,
+            manifests.size(),
+            listOci(manifests),
+            "@0",
+            i -> {
+              JsonNode a = manifests.get(i).path("annotations");
+              String refName = a.path("org.opencontainers.image.ref.name").asText(null);
+              String fullName = a.path("io.containerd.image.name").asText(null);
+              if (ref.equals(refName) || ref.equals(fullName)) {
+                return true;
+              }
+              for (String n : new String[] {fullName, refName}) {
+                ImageReference have = n == null || wanted == null ? null : normaliseOrNull(n);
+                if (have != null && sameTagged(have, wanted) && n.contains(":")) {
+                  return true;
+                }
+              }
+              return false;
+            });
     JsonNode desc = manifests.get(chosen);
     String name = describeOci(desc, chosen);
     OciBuilder b = new OciBuilder(contents, uri);
@@ -347,6 +318,39 @@ sealed interface ArchivePlan {
     } catch (IOException e) {
       throw bad(uri, what + " is not valid JSON");
     }
+  }
+
+  /**
+   * The image {@code ref} picks among an archive's {@code count} images: the only one when ref is
+   * null, {@code @N} by position, else the first that {@code matches}.
+   */
+  private static int pick(
+      String uri, String ref, int count, String list, String example, IntPredicate matches)
+      throws ArchiveException {
+    if (ref == null) {
+      if (count > 1) {
+        throw new ArchiveException(
+            uri
+                + " holds "
+                + count
+                + " images ("
+                + list
+                + "); pick one with S3ArchiveName's ref, e.g. s3://…:"
+                + example,
+            true,
+            null);
+      }
+      return 0;
+    }
+    if (ref.startsWith("@")) {
+      return index(ref, count, uri, list);
+    }
+    for (int i = 0; i < count; i++) {
+      if (matches.test(i)) {
+        return i;
+      }
+    }
+    throw unknownRef(uri, ref, list);
   }
 
   private static int index(String ref, int count, String uri, String list) throws ArchiveException {

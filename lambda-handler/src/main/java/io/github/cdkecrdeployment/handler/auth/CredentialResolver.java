@@ -174,7 +174,7 @@ public class CredentialResolver {
               + " cannot be decrypted; grant the handler's role kms:Decrypt on the secret's KMS key",
           e);
     } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+      String code = errorCode(e);
       boolean denied = e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
       throw new CredentialException(
           property
@@ -182,9 +182,7 @@ public class CredentialResolver {
               + secretId
               + " in "
               + region
-              + " failed with HTTP "
-              + e.statusCode()
-              + (code != null ? " " + code : "")
+              + failedWith(e)
               + (denied
                   ? "; grant the handler's role secretsmanager:GetSecretValue on it (use"
                       + " addToPrincipalPolicy)"
@@ -277,15 +275,12 @@ public class CredentialResolver {
               .computeIfAbsent(host.region() + (host.fips() ? "/fips" : ""), k -> ecrClient(host))
               .getAuthorizationToken(r -> {});
     } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
       throw new CredentialException(
           "cannot get an ECR token for "
               + registry
               + ": GetAuthorizationToken in "
               + host.region()
-              + " failed with HTTP "
-              + e.statusCode()
-              + (code != null ? " " + code : "")
+              + failedWith(e)
               + "; the handler's role needs ecr:GetAuthorizationToken",
           e);
     } catch (SdkException e) {
@@ -352,6 +347,16 @@ public class CredentialResolver {
           service + " returned an authorization token that is not of the form user:password");
     }
     return Credential.issued(pair.substring(0, colon), pair.substring(colon + 1), issuer);
+  }
+
+  private static String errorCode(AwsServiceException e) {
+    return e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+  }
+
+  /** " failed with HTTP 403 AccessDeniedException": the status and the AWS error code. */
+  private static String failedWith(AwsServiceException e) {
+    String code = errorCode(e);
+    return " failed with HTTP " + e.statusCode() + (code != null ? " " + code : "");
   }
 
   private SecretsManagerClient secretsClient(String region) {
