@@ -39,6 +39,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -401,7 +403,12 @@ public final class ArchiveCopier implements ImageCopier {
       }
       for (Future<Void> f : futures) {
         try {
-          f.get();
+          // Bounded by the deadline: a push stuck in a blocking socket write ignores interrupts.
+          long left = Math.min(request.deadline().remaining().toSeconds(), 86_400L) * 1000;
+          f.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          futures.forEach(x -> x.cancel(true));
+          throw deadlineExceeded(progress);
         } catch (ExecutionException e) {
           futures.forEach(x -> x.cancel(true));
           Throwable cause = e.getCause();
@@ -465,10 +472,13 @@ public final class ArchiveCopier implements ImageCopier {
   private static void checkDeadline(Deadline deadline, Progress progress)
       throws DeadlineExceededException {
     if (deadline.expired()) {
-      throw new DeadlineExceededException(
-          "the deadline passed with " + progress.snapshot().describe() + " done",
-          progress.snapshot());
+      throw deadlineExceeded(progress);
     }
+  }
+
+  private static DeadlineExceededException deadlineExceeded(Progress progress) {
+    CopyProgress p = progress.snapshot();
+    return new DeadlineExceededException("the deadline passed with " + p.describe() + " done", p);
   }
 
   /** One blob to push from the archive. */

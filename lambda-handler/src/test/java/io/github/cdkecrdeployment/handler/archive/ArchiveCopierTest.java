@@ -382,6 +382,27 @@ class ArchiveCopierTest {
   }
 
   @Test
+  void aBlobPushThatHangsPastTheDeadlineDoesNotHoldTheCopy() throws Exception {
+    Image img = ImageArchives.image(15, "amd64", 2, 5_000);
+    S3.put(
+        BUCKET,
+        "hang.tar",
+        ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
+    // The config goes through; every layer push hangs.
+    registry.stallStreamedPushes(Duration.ofSeconds(10));
+    ArchiveCopier copier = copier();
+    CopyRequest request =
+        CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/hang.tar"), DEST)
+            .deadline(Deadline.after(Duration.ofMillis(1_500)))
+            .build();
+    long t0 = System.nanoTime();
+    assertThrows(DeadlineExceededException.class, () -> copier.copy(request));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 6_000, ms + " ms");
+    assertNull(registry.manifest(DEST.repositoryUri(), "v1"));
+  }
+
+  @Test
   void readsPaxLongNames() throws Exception {
     String longName = "blobs/" + "d".repeat(120) + "/layer.tar";
     byte[] tar =

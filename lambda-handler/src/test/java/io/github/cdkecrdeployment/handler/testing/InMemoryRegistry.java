@@ -33,6 +33,7 @@ public final class InMemoryRegistry implements RegistryConnector {
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile Credential required;
   private volatile Credential lastCredential;
+  private volatile java.time.Duration stall;
 
   /** Requires this credential to open any repository. */
   public InMemoryRegistry requireCredential(Credential c) {
@@ -44,6 +45,34 @@ public final class InMemoryRegistry implements RegistryConnector {
   public InMemoryRegistry failNextPushes(int count) {
     failPushes.set(count);
     return this;
+  }
+
+  /**
+   * Makes every push of a blob whose digest is known only at the end (an archive's layers) hang for
+   * {@code time}, deaf to interrupts, as a push does whose socket write blocks (an interrupt does
+   * not unblock socket I/O).
+   */
+  public InMemoryRegistry stallStreamedPushes(java.time.Duration time) {
+    stall = time;
+    return this;
+  }
+
+  private void maybeStall() {
+    java.time.Duration hang = stall;
+    if (hang != null) {
+      long until = System.nanoTime() + hang.toNanos();
+      boolean interrupted = false;
+      while (System.nanoTime() < until) {
+        try {
+          Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void maybeFail() throws RegistryException {
@@ -175,6 +204,7 @@ public final class InMemoryRegistry implements RegistryConnector {
 
     @Override
     public BlobDescriptor pushBlob(InputStream content) throws IOException {
+      maybeStall();
       maybeFail();
       byte[] b = content.readAllBytes();
       BlobDescriptor d = new BlobDescriptor(sha256(b), b.length);
