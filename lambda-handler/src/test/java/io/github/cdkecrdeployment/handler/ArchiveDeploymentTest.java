@@ -28,9 +28,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /** S3 archive sources through the whole handler: event in, copy, response out. */
 class ArchiveDeploymentTest {
@@ -43,29 +40,13 @@ class ArchiveDeploymentTest {
   private final InMemoryRegistry registry = new InMemoryRegistry();
 
   private JsonNode deploy(Map<String, String> props, Log log) throws Exception {
-    AwsSettings settings =
-        AwsSettings.builder()
-            .region(Region.US_EAST_1)
-            .credentials(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-            .ecrEndpoint(aws.endpoint())
-            .secretsManagerEndpoint(aws.endpoint())
-            .s3Endpoint(S3.endpoint())
-            .build();
+    AwsSettings settings = aws.settings().s3Endpoint(S3.endpoint()).build();
     ImageCopiers copiers =
         new ImageCopiers(
             r -> {
               throw new CopyException("no registry sources in this test", null, null);
             },
-            new ArchiveCopier(
-                () ->
-                    ArchiveCopier.s3Client(
-                        AwsSettings.builder()
-                            .region(Region.US_EAST_1)
-                            .credentials(S3ProxyExtension.credentials())
-                            .s3Endpoint(S3.endpoint())
-                            .build()),
-                registry));
+            new ArchiveCopier(() -> ArchiveCopier.s3Client(S3.settings()), registry));
     new EcrDeploymentHandler(
             new CredentialResolver(settings, log),
             copiers,

@@ -41,9 +41,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 class EcrDeploymentHandlerTest {
   @RegisterExtension final ResponseUrlServer cfn = new ResponseUrlServer();
@@ -71,15 +68,7 @@ class EcrDeploymentHandlerTest {
   }
 
   private EcrDeploymentHandler handler(ImageCopier copier) {
-    AwsSettings settings =
-        AwsSettings.builder()
-            .region(Region.US_EAST_1)
-            .credentials(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-            .ecrEndpoint(aws.endpoint())
-            .ecrPublicEndpoint(aws.endpoint())
-            .secretsManagerEndpoint(aws.endpoint())
-            .build();
+    AwsSettings settings = aws.settings().build();
     return new EcrDeploymentHandler(
         new CredentialResolver(settings, log),
         copier,

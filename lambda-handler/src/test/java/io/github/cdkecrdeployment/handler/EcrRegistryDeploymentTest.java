@@ -38,9 +38,6 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The handler against a real registry (docker-registry over TLS, token auth) reached under the
@@ -88,27 +85,12 @@ class EcrRegistryDeploymentTest {
   private JsonNode deploy(
       Map<String, String> props, Log log, Duration remaining, String registryHost)
       throws Exception {
-    AwsSettings settings =
-        AwsSettings.builder()
-            .region(Region.US_EAST_1)
-            .credentials(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-            .ecrEndpoint(aws.endpoint())
-            .secretsManagerEndpoint(aws.endpoint())
-            .build();
+    AwsSettings settings = aws.settings().build();
     JibRegistryAdapter adapter = new JibRegistryAdapter(FAST);
     ImageCopiers copiers =
         new ImageCopiers(
             new RegistryCopier(adapter, FAST),
-            new ArchiveCopier(
-                () ->
-                    ArchiveCopier.s3Client(
-                        AwsSettings.builder()
-                            .region(Region.US_EAST_1)
-                            .credentials(S3ProxyExtension.credentials())
-                            .s3Endpoint(S3.endpoint())
-                            .build()),
-                adapter));
+            new ArchiveCopier(() -> ArchiveCopier.s3Client(S3.settings()), adapter));
     cfn.clear();
     new EcrDeploymentHandler(
             new CredentialResolver(settings, log),

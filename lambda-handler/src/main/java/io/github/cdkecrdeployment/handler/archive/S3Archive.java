@@ -236,11 +236,8 @@ final class S3Archive {
         }
         return k - left;
       }
-      if (block != null && pos + k >= blockEnd) {
-        dropBlock();
-      } else if (block != null) {
-        dropBlock();
-      }
+      // A long skip reconnects at the new position.
+      dropBlock();
       pos += k;
       return k;
     }

@@ -111,9 +111,9 @@ public final class Main {
       err.flush();
       return EXIT_USAGE;
     }
+    // AWS look-ups (Secrets Manager, ECR tokens) log only warnings, to stderr, redacted.
+    Log log = new Log(err, Log.Level.WARN, Clock.systemUTC());
     try {
-      // AWS look-ups (Secrets Manager, ECR tokens) log only warnings, to stderr, redacted.
-      Log log = new Log(err, Log.Level.WARN, Clock.systemUTC());
       AwsSettings aws = AwsSettings.defaults();
       CopyRequest request =
           parsed.toRequest(new CredentialResolver(aws, log).session(), new StderrProgress(err));
@@ -127,7 +127,8 @@ public final class Main {
       out.flush();
       return 0;
     } catch (CopyException | CredentialException e) {
-      err.println("error: " + oneLine(e.getMessage()));
+      // Every resolved password is registered with the log: none reaches the reason either.
+      err.println("error: " + oneLine(log.scrub(e.getMessage())));
       err.flush();
       return EXIT_FAILED;
     } catch (IllegalArgumentException e) {

@@ -57,13 +57,12 @@ class ArchiveCopierTest {
   }
 
   private ArchiveCopier copier() {
-    AwsSettings s =
-        AwsSettings.builder()
-            .region(Region.US_EAST_1)
-            .credentials(S3ProxyExtension.credentials())
-            .s3Endpoint(S3.endpoint())
-            .build();
-    return new ArchiveCopier(() -> client(s), registry, BLOCK);
+    return copier(registry);
+  }
+
+  /** A copier reading from the test S3 with valid credentials, pushing to {@code to}. */
+  private ArchiveCopier copier(InMemoryRegistry to) {
+    return new ArchiveCopier(() -> client(S3.settings()), to, BLOCK);
   }
 
   private CopyResult copy(String uri, Selection selection, Map<String, String> archTags)
@@ -332,16 +331,7 @@ class ArchiveCopierTest {
     // Three 503s exhaust one blob's attempts: the copy fails and tags nothing...
     InMemoryRegistry fresh = new InMemoryRegistry();
     fresh.failNextPushes(3);
-    AwsSettings s =
-        AwsSettings.builder()
-            .region(Region.US_EAST_1)
-            .credentials(S3ProxyExtension.credentials())
-            .s3Endpoint(S3.endpoint())
-            .build();
-    CopyException e =
-        assertThrows(
-            CopyException.class,
-            () -> new ArchiveCopier(() -> client(s), fresh, BLOCK).copy(once.build()));
+    CopyException e = assertThrows(CopyException.class, () -> copier(fresh).copy(once.build()));
     assertEquals(
         "copying s3://archives/retry.tar to "
             + DEST
@@ -353,7 +343,7 @@ class ArchiveCopierTest {
     // ...unless RetryConfigs allows another attempt of the whole copy.
     fresh.failNextPushes(3);
     CopyResult r =
-        new ArchiveCopier(() -> client(s), fresh, BLOCK)
+        copier(fresh)
             .copy(
                 once.retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)))
                     .build());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.cdkecrdeployment.handler.AwsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +25,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Local stubs of the AWS JSON APIs the handler calls, on one HTTP server on 127.0.0.1: ECR {@code
@@ -96,6 +100,20 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
   /** {@code http://127.0.0.1:PORT}. */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * AWS settings in us-east-1 with static test credentials whose ECR, ECR Public and Secrets
+   * Manager clients talk to this stub; add other endpoints before {@code build()}.
+   */
+  public AwsSettings.Builder settings() {
+    return AwsSettings.builder()
+        .region(Region.US_EAST_1)
+        .credentials(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .ecrEndpoint(endpoint())
+        .ecrPublicEndpoint(endpoint())
+        .secretsManagerEndpoint(endpoint());
   }
 
   /** Stores a secret string under a name and/or ARN (register each id it is read by). */

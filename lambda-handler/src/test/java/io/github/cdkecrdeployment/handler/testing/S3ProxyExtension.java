@@ -1,5 +1,6 @@
 package io.github.cdkecrdeployment.handler.testing;
 
+import io.github.cdkecrdeployment.handler.AwsSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,15 @@ public final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallba
   /** Credentials the server accepts. */
   public static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+  }
+
+  /** AWS settings whose S3 client reads from this server (region us-east-1). */
+  public AwsSettings settings() {
+    return AwsSettings.builder()
+        .region(Region.US_EAST_1)
+        .credentials(credentials())
+        .s3Endpoint(endpoint())
+        .build();
   }
 
   /** A client for setting up buckets and objects. */
