@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.github.cdkecrdeployment.handler.AwsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,8 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -66,8 +61,7 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
   private final List<Call> calls = new ArrayList<>();
   private volatile String ecrToken = "AWS:ecr-token-0123456789";
   private volatile String ecrPublicToken = "AWS:ecr-public-token-0123456789";
-  private HttpServer server;
-  private ExecutorService executor;
+  private LoopbackHttpServer server;
 
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
@@ -81,25 +75,20 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
 
   /** Starts on an ephemeral port. */
   public void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    executor = Executors.newFixedThreadPool(4);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    server = LoopbackHttpServer.start(4, this::handle);
   }
 
   /** Stops it. */
   public void stop() {
     if (server != null) {
-      server.stop(0);
-      executor.shutdownNow();
+      server.close();
       server = null;
     }
   }
 
   /** {@code http://127.0.0.1:PORT}. */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create("http://127.0.0.1:" + server.port());
   }
 
   /**

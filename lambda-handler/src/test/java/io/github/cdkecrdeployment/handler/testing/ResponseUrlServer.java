@@ -1,17 +1,13 @@
 package io.github.cdkecrdeployment.handler.testing;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -42,7 +38,7 @@ public final class ResponseUrlServer implements BeforeEachCallback, AfterEachCal
   private final List<Request> requests = new ArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile int failureStatus = 500;
-  private HttpServer server;
+  private LoopbackHttpServer server;
 
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
@@ -56,42 +52,39 @@ public final class ResponseUrlServer implements BeforeEachCallback, AfterEachCal
 
   /** Starts the server on an ephemeral port. */
   public void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(Executors.newSingleThreadExecutor());
-    server.createContext(
-        "/",
-        exchange -> {
-          byte[] body;
-          try (InputStream in = exchange.getRequestBody()) {
-            body = in.readAllBytes();
-          }
-          Map<String, String> headers = new TreeMap<>();
-          exchange
-              .getRequestHeaders()
-              .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-          synchronized (requests) {
-            requests.add(
-                new Request(
-                    exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() != null
-                            ? "?" + exchange.getRequestURI().getRawQuery()
-                            : ""),
-                    headers,
-                    body));
-          }
-          int status = failuresLeft.getAndDecrement() > 0 ? failureStatus : 200;
-          exchange.sendResponseHeaders(status, -1);
-          exchange.close();
-        });
-    server.start();
+    server =
+        LoopbackHttpServer.start(
+            1,
+            exchange -> {
+              byte[] body;
+              try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+              }
+              Map<String, String> headers = new TreeMap<>();
+              exchange
+                  .getRequestHeaders()
+                  .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+              synchronized (requests) {
+                requests.add(
+                    new Request(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath()
+                            + (exchange.getRequestURI().getRawQuery() != null
+                                ? "?" + exchange.getRequestURI().getRawQuery()
+                                : ""),
+                        headers,
+                        body));
+              }
+              int status = failuresLeft.getAndDecrement() > 0 ? failureStatus : 200;
+              exchange.sendResponseHeaders(status, -1);
+              exchange.close();
+            });
   }
 
   /** Stops the server. */
   public void stop() {
     if (server != null) {
-      server.stop(0);
-      ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+      server.close();
       server = null;
     }
   }
@@ -100,7 +93,7 @@ public final class ResponseUrlServer implements BeforeEachCallback, AfterEachCal
   public URI url() {
     return URI.create(
         "http://127.0.0.1:"
-            + server.getAddress().getPort()
+            + server.port()
             + "/cloudformation-custom-resource-response-useast1/arn%3Aaws%3Acloudformation"
             + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=5ec12e7a11ed0ff5ec12e7a11ed0ff");
   }
