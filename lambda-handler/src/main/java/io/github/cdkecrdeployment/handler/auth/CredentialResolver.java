@@ -149,7 +149,8 @@ public class CredentialResolver {
   private Credential fromSecret(String property, String secretId, String arnRegion)
       throws CredentialException {
     String region = arnRegion != null ? arnRegion : settings.region().id();
-    log.info(property + ": reading secret " + secretId + " in " + region);
+    String reading = property + ": reading secret " + secretId + " in " + region;
+    log.info(reading);
     GetSecretValueResponse response;
     try {
       response =
@@ -177,11 +178,7 @@ public class CredentialResolver {
       String code = errorCode(e);
       boolean denied = e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
       throw new CredentialException(
-          property
-              + ": reading secret "
-              + secretId
-              + " in "
-              + region
+          reading
               + failedWith(e)
               + (denied
                   ? "; grant the handler's role secretsmanager:GetSecretValue on it (use"
@@ -189,15 +186,7 @@ public class CredentialResolver {
                   : "; check the secret and retry"),
           e);
     } catch (SdkException e) {
-      throw new CredentialException(
-          property
-              + ": reading secret "
-              + secretId
-              + " in "
-              + region
-              + " failed: "
-              + e.getMessage(),
-          e);
+      throw new CredentialException(reading + " failed: " + e.getMessage(), e);
     }
     String value = response.secretString();
     if (value == null) {
