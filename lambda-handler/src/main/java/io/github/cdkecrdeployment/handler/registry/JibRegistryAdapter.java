@@ -208,6 +208,11 @@ public final class JibRegistryAdapter implements RegistryConnector {
     }
   }
 
+  /** Transports jib-core still holds open for a repository view of this adapter (for tests). */
+  static int jibTransportsHeld(RegistryRepository repository) {
+    return ((Repository) repository).jibHttp.getTransportsCreated().size();
+  }
+
   /** The Authorization header value jib-core negotiated, or null before/without auth. */
   static String authorizationOf(RegistryClient client) {
     try {
@@ -242,14 +247,18 @@ public final class JibRegistryAdapter implements RegistryConnector {
       }
 
       synchronized void negotiate() throws IOException {
-        try {
-          boolean bearer = pushScope ? client.doPushBearerAuth() : client.doPullBearerAuth();
-          if (!bearer && credential != null) {
-            client.configureBasicAuth();
+        synchronized (jibHttp) {
+          try {
+            boolean bearer = pushScope ? client.doPushBearerAuth() : client.doPullBearerAuth();
+            if (!bearer && credential != null) {
+              client.configureBasicAuth();
+            }
+            negotiatedAt = System.nanoTime();
+          } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
+            throw translate(pushScope ? "push to " : "pull from ", repo(), e);
+          } finally {
+            releaseJibTransports();
           }
-          negotiatedAt = System.nanoTime();
-        } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
-          throw translate(pushScope ? "push to " : "pull from ", repo(), e);
         }
       }
 
@@ -259,23 +268,25 @@ public final class JibRegistryAdapter implements RegistryConnector {
        * /v2/} again; a push token still goes through jib-core's full handshake.
        */
       synchronized void negotiateFrom(int status, String challenge) throws IOException {
-        try {
-          boolean bearer =
-              status == 401
-                  && challenge != null
-                  && challenge.regionMatches(true, 0, "Bearer", 0, 6);
-          if (bearer && pushScope) {
-            negotiate();
-            return;
+        boolean bearer =
+            status == 401 && challenge != null && challenge.regionMatches(true, 0, "Bearer", 0, 6);
+        if (bearer && pushScope) {
+          negotiate();
+          return;
+        }
+        synchronized (jibHttp) {
+          try {
+            if (bearer) {
+              client.authPullByWwwAuthenticate(challenge);
+            } else if (credential != null) {
+              client.configureBasicAuth();
+            }
+            negotiatedAt = System.nanoTime();
+          } catch (com.google.cloud.tools.jib.api.RegistryException e) {
+            throw translate(pushScope ? "push to " : "pull from ", repo(), e);
+          } finally {
+            releaseJibTransports();
           }
-          if (bearer) {
-            client.authPullByWwwAuthenticate(challenge);
-          } else if (credential != null) {
-            client.configureBasicAuth();
-          }
-          negotiatedAt = System.nanoTime();
-        } catch (com.google.cloud.tools.jib.api.RegistryException e) {
-          throw translate(pushScope ? "push to " : "pull from ", repo(), e);
         }
       }
 
@@ -316,6 +327,20 @@ public final class JibRegistryAdapter implements RegistryConnector {
       this.jibHttp = new FailoverHttpClient(!tlsVerify, false, event -> {});
       this.client = newClient(null);
       this.auth = new Auth(client, push);
+    }
+
+    /**
+     * jib-core opens a transport (an HTTP client with its own connection pool) per request and
+     * keeps every one until {@code shutDown}; only the auth handshake goes through it, so release
+     * them after each. Callers hold the lock on {@code jibHttp}, so no other handshake is
+     * mid-request.
+     */
+    private void releaseJibTransports() {
+      try {
+        jibHttp.shutDown();
+      } catch (IOException | RuntimeException e) {
+        // Best effort: what is left is closed when it is garbage-collected.
+      }
     }
 
     private RegistryClient newClient(String mountSource) {

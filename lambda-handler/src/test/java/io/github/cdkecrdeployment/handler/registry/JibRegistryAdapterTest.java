@@ -92,6 +92,24 @@ class JibRegistryAdapterTest {
   }
 
   @Test
+  void theAuthHandshakeLeavesNoJibTransportOpen() throws Exception {
+    JibRegistryAdapter adapter = new JibRegistryAdapter(FAST);
+    RegistryServer token = TOKEN.server();
+    RegistryRepository pull =
+        adapter.open(ref(token, "src/app"), null, false, true, Deadline.none());
+    RegistryRepository push =
+        adapter.open(ref(token, "dest/held"), token.credential(), true, true, Deadline.none());
+    RegistryServer basic = BASIC.server();
+    RegistryRepository basicPush =
+        adapter.open(ref(basic, "dest/held"), basic.credential(), true, true, Deadline.none());
+    assertTrue(push.mountBlob(image.blobs().get(0).digest(), "src/app"));
+    for (RegistryRepository r : List.of(pull, push, basicPush)) {
+      assertEquals(0, JibRegistryAdapter.jibTransportsHeld(r), r.reference().toString());
+    }
+    assertEquals(image.digest(), pull.manifestDigest("v1").orElseThrow());
+  }
+
+  @Test
   void wrongCredentialsFailWithTheFixAndNoPassword() throws Exception {
     RegistryServer r = BASIC.server();
     Credential wrong = new Credential("tester", "wrong-password-123");
