@@ -88,7 +88,7 @@ public class CredentialResolver {
           c = explicit(property, spec.trim());
           secrets.put(spec.trim(), c);
         }
-        log.redact(c.password());
+        redact(c);
         return c;
       }
       String registry = image.registry();
@@ -201,7 +201,7 @@ public class CredentialResolver {
                       + " {\"username\":…,\"password\":…} in it"));
     }
     Credential c = parseSecret(property, secretId, value);
-    log.redact(c.password());
+    redact(c);
     return c;
   }
 
@@ -293,7 +293,8 @@ public class CredentialResolver {
             decodeBasicToken(data.authorizationToken(), "ECR"),
             "ECR",
             "ecr:GetAuthorizationToken in " + host.region());
-    log.redact(c.password());
+    redact(c);
+    // The token as ECR returns it, also when it differs in padding or whitespace.
     log.redact(data.authorizationToken());
     return c;
   }
@@ -314,8 +315,19 @@ public class CredentialResolver {
             client.getAuthorizationToken(),
             "ECR Public",
             "ecr-public:GetAuthorizationToken in " + EcrPublicTokens.REGION);
-    log.redact(c.password());
+    redact(c);
     return c;
+  }
+
+  /**
+   * Registers a credential with the log: its password, and the {@code Basic} Authorization value it
+   * travels as, so neither form can reach a log line or a reason.
+   */
+  private void redact(Credential c) {
+    log.redact(c.password());
+    log.redact(
+        Base64.getEncoder()
+            .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Decodes a base64 {@code user:password} authorization token. */

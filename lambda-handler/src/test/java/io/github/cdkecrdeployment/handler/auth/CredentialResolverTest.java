@@ -228,6 +228,21 @@ class CredentialResolverTest {
   }
 
   @Test
+  void resolvedCredentialsAreRedactedAlsoAsTheirBasicAuthorizationValue() throws Exception {
+    aws.ecrPublicToken("AWS:public-pw-987654");
+    CredentialResolver.Session s = session();
+    s.resolve("SrcCreds", "bob:literal-pw-42", DOCKER_HUB);
+    s.resolve("DestCreds", null, ImageReference.parse("public.ecr.aws/abc123/app:1"));
+    for (String pair : new String[] {"bob:literal-pw-42", "AWS:public-pw-987654"}) {
+      String basic =
+          java.util.Base64.getEncoder()
+              .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(
+          "Authorization: Basic <redacted>", log.scrub("Authorization: Basic " + basic), pair);
+    }
+  }
+
+  @Test
   void ecrPublicFailureIsClear() {
     aws.fail("SpencerFrontendService.GetAuthorizationToken", 400, "AccessDeniedException");
     assertEquals(
