@@ -180,6 +180,10 @@ class EcrRegistryDeploymentTest {
     assertTrue(reason.contains(ecrHost), reason);
     assertTrue(reason.contains("401"), reason);
     assertFalse(reason.contains("not-the-registry-token"), reason);
+    // The token came from the function's role, not from SrcCreds/DestCreds: the fix says so.
+    assertTrue(reason.contains("ecr:GetAuthorizationToken in us-east-1"), reason);
+    assertTrue(reason.contains("function's role"), reason);
+    assertFalse(reason.contains("check DestCreds") || reason.contains("check SrcCreds"), reason);
     assertTrue(reason.endsWith("(log stream: " + FakeLambdaContext.LOG_STREAM + ")"), reason);
   }
 
