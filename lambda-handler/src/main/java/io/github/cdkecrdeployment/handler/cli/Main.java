@@ -116,7 +116,8 @@ public final class Main {
     try {
       AwsSettings aws = AwsSettings.defaults();
       CopyRequest request =
-          parsed.toRequest(new CredentialResolver(aws, log).session(), new StderrProgress(err));
+          parsed.toRequest(
+              new CredentialResolver(aws, log).session(), new StderrProgress(err, log));
       CopyResult result = ImageCopiers.standard(aws).copy(request);
       err.println(
           result.pushedNothing()
@@ -334,14 +335,17 @@ public final class Main {
   /** One line per stage and per blob on stderr. */
   private static final class StderrProgress implements CopyListener {
     private final PrintStream err;
+    private final Log log;
 
-    StderrProgress(PrintStream err) {
+    /** Stage lines may quote a registry's answer: they pass the log's redaction too. */
+    StderrProgress(PrintStream err, Log log) {
       this.err = err;
+      this.log = log;
     }
 
     @Override
     public synchronized void stage(String message) {
-      err.println(message);
+      err.println(log.scrub(message));
       err.flush();
     }
 
