@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.archive.ArchiveCopier;
-import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
-import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.testing.AwsApiStub;
@@ -18,7 +16,6 @@ import io.github.cdkecrdeployment.handler.testing.ImageArchives;
 import io.github.cdkecrdeployment.handler.testing.InMemoryRegistry;
 import io.github.cdkecrdeployment.handler.testing.ResponseUrlServer;
 import io.github.cdkecrdeployment.handler.testing.S3ProxyExtension;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,18 +44,11 @@ class ArchiveDeploymentTest {
               throw new CopyException("no registry sources in this test", null, null);
             },
             new ArchiveCopier(() -> ArchiveCopier.s3Client(S3.settings()), registry));
-    new EcrDeploymentHandler(
-            new CredentialResolver(settings, log),
-            copiers,
-            new ResponseSender(log, 3, Duration.ofMillis(10), Duration.ofSeconds(5)),
-            log,
-            Clock.systemUTC())
-        .handleRequest(
-            new ByteArrayInputStream(CfnEvents.create(cfn.url(), props)),
-            new ByteArrayOutputStream(),
-            new FakeLambdaContext(Duration.ofMinutes(15)));
-    assertEquals(1, cfn.requests().size());
-    return JSON.readTree(cfn.requests().get(0).body());
+    return TestHandlers.respond(
+        TestHandlers.handler(settings, copiers, log),
+        cfn,
+        CfnEvents.create(cfn.url(), props),
+        Duration.ofMinutes(15));
   }
 
   @Test

@@ -13,9 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
 import io.github.cdkecrdeployment.handler.cfn.InvalidEventException;
-import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyProgress;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
@@ -68,13 +66,7 @@ class EcrDeploymentHandlerTest {
   }
 
   private EcrDeploymentHandler handler(ImageCopier copier) {
-    AwsSettings settings = aws.settings().build();
-    return new EcrDeploymentHandler(
-        new CredentialResolver(settings, log),
-        copier,
-        new ResponseSender(log, 3, Duration.ofMillis(10), Duration.ofSeconds(5)),
-        log,
-        Clock.systemUTC());
+    return TestHandlers.handler(aws.settings().build(), copier, log);
   }
 
   private JsonNode run(ImageCopier copier, byte[] event) throws Exception {
@@ -82,19 +74,7 @@ class EcrDeploymentHandlerTest {
   }
 
   private JsonNode run(ImageCopier copier, byte[] event, Duration remaining) throws Exception {
-    handler(copier)
-        .handleRequest(
-            new ByteArrayInputStream(event),
-            new ByteArrayOutputStream(),
-            new FakeLambdaContext(remaining));
-    List<ResponseUrlServer.Request> requests = cfn.requests();
-    assertEquals(1, requests.size(), "exactly one response");
-    ResponseUrlServer.Request r = requests.get(0);
-    assertEquals("PUT", r.method());
-    assertEquals("", r.headers().get("content-type"));
-    assertEquals(cfn.url().getRawPath() + "?" + cfn.url().getRawQuery(), r.pathAndQuery());
-    assertTrue(r.body().length <= 4096);
-    return JSON.readTree(r.body());
+    return TestHandlers.respond(handler(copier), cfn, event, remaining);
   }
 
   /** The FAILED reason for bad properties, without the log stream suffix. */

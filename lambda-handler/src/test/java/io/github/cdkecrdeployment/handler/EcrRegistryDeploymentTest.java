@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.archive.ArchiveCopier;
-import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
-import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
 import io.github.cdkecrdeployment.handler.copy.RegistryCopier;
 import io.github.cdkecrdeployment.handler.registry.JibRegistryAdapter;
 import io.github.cdkecrdeployment.handler.registry.RequestRetry;
@@ -26,7 +24,6 @@ import io.github.cdkecrdeployment.handler.testing.TestCa;
 import io.github.cdkecrdeployment.handler.testing.TestImages;
 import io.github.cdkecrdeployment.handler.testing.TestImages.Format;
 import io.github.cdkecrdeployment.handler.testing.TestImages.Node;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -92,18 +89,11 @@ class EcrRegistryDeploymentTest {
             new RegistryCopier(adapter, FAST),
             new ArchiveCopier(() -> ArchiveCopier.s3Client(S3.settings()), adapter));
     cfn.clear();
-    new EcrDeploymentHandler(
-            new CredentialResolver(settings, log),
-            copiers,
-            new ResponseSender(log, 3, Duration.ofMillis(10), Duration.ofSeconds(5)),
-            log,
-            Clock.systemUTC())
-        .handleRequest(
-            new ByteArrayInputStream(CfnEvents.create(cfn.url(), props)),
-            new ByteArrayOutputStream(),
-            new FakeLambdaContext(remaining));
-    assertEquals(1, cfn.requests().size());
-    return JSON.readTree(cfn.requests().get(0).body());
+    return TestHandlers.respond(
+        TestHandlers.handler(settings, copiers, log),
+        cfn,
+        CfnEvents.create(cfn.url(), props),
+        remaining);
   }
 
   private static Log quietLog() {
