@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -360,7 +361,16 @@ public final class RegistryCopier implements ImageCopier {
     private RegistryRepository join(CompletableFuture<RegistryRepository> f)
         throws IOException, InterruptedException {
       try {
-        return f.get();
+        // Bounded by the deadline: a handshake stuck in a socket read ignores interrupts.
+        long left = Math.min(deadline.remaining().toSeconds(), 86_400L) * 1000;
+        return f.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        throw new RegistryException(
+            "opening docker://" + destRef + ": stopped, the deadline passed",
+            0,
+            RegistryException.DEADLINE,
+            null);
       } catch (ExecutionException e) {
         Throwable c = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
         if (c instanceof IOException io) {

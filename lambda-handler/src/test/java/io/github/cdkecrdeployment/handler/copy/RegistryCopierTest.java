@@ -9,11 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.cdkecrdeployment.handler.copy.CopyListener.BlobOutcome;
+import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.JibRegistryAdapter;
+import io.github.cdkecrdeployment.handler.registry.RawManifest;
+import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
+import io.github.cdkecrdeployment.handler.registry.RegistryRepository;
 import io.github.cdkecrdeployment.handler.registry.RequestRetry;
 import io.github.cdkecrdeployment.handler.testing.FaultProxy;
+import io.github.cdkecrdeployment.handler.testing.InMemoryRegistry;
 import io.github.cdkecrdeployment.handler.testing.MediaTypes;
 import io.github.cdkecrdeployment.handler.testing.RegistryExtension;
 import io.github.cdkecrdeployment.handler.testing.RegistryServer;
@@ -443,5 +448,46 @@ class RegistryCopierTest {
                                 ImageReference.parse("example.test/app:v1"))
                             .build()));
     assertTrue(e.getMessage().contains("s3://bucket/key.tar"), e.getMessage());
+  }
+
+  @Test
+  void aDestinationThatNeverOpensDoesNotHoldTheCopyPastTheDeadline() throws Exception {
+    InMemoryRegistry memory = new InMemoryRegistry();
+    Node img = GEN.image(Format.OCI, "linux/amd64").layers(2_000).build();
+    ImageReference src = ImageReference.parse("src.example/app:v1");
+    RegistryRepository seed = memory.open(src, null, true, true, Deadline.none());
+    for (TestImages.Blob b : img.blobs()) {
+      seed.pushBlob(new BlobDescriptor(b.digest(), b.size()), b.content().get());
+    }
+    seed.pushManifest(new RawManifest(img.bytes(), img.mediaType(), img.digest()), "v1");
+    // The destination's handshake hangs, deaf to interrupts (a socket read does not wake up).
+    RegistryConnector hanging =
+        (ref, credential, push, tlsVerify, deadline) -> {
+          if (push) {
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < until) {
+              try {
+                Thread.sleep(50);
+              } catch (InterruptedException ignored) {
+                // keeps hanging
+              }
+            }
+          }
+          return memory.open(ref, credential, push, tlsVerify, deadline);
+        };
+    long t0 = System.nanoTime();
+    assertThrows(
+        DeadlineExceededException.class,
+        () ->
+            new RegistryCopier(hanging)
+                .copy(
+                    CopyRequest.builder(
+                            SourceLocation.parse("docker://" + src),
+                            ImageReference.parse("dest.example/app:v1"))
+                        .deadline(Deadline.after(Duration.ofMillis(1_500)))
+                        .build()));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 6_000, ms + " ms");
+    assertNull(memory.manifest("dest.example/app", "v1"));
   }
 }
