@@ -254,6 +254,44 @@ public final class LocalDeployment implements AutoCloseable {
     return new CustomResourceDriver(stack, resource, lambda, new ServerSink(responses));
   }
 
+  /**
+   * Closes {@code resources} in order (a deployment first, then the servers it used), skipping
+   * those never started (null); for a test class's {@code @AfterAll}.
+   */
+  public static void closeAll(AutoCloseable... resources) throws Exception {
+    Exception first = null;
+    for (AutoCloseable r : resources) {
+      if (r == null) {
+        continue;
+      }
+      try {
+        r.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * Create, Update to {@code updateTag}, Delete of {@code resource}, asserted step by step; see
+   * {@link Lifecycle#run}.
+   */
+  public Lifecycle createUpdateDelete(
+      CustomResourceSpec resource,
+      Map<String, String> properties,
+      String updateTag,
+      String expectedDigest)
+      throws IOException, InterruptedException {
+    return Lifecycle.run(this, resource, properties, updateTag, expectedDigest);
+  }
+
   @Override
   public void close() {
     try {

@@ -55,13 +55,8 @@ class DockerHubToEcrIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (deployment != null) {
-      deployment.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
+  static void stop() throws Exception {
+    LocalDeployment.closeAll(deployment, hub);
   }
 
   @Test
@@ -69,36 +64,10 @@ class DockerHubToEcrIT {
     CustomResourceSpec resource = deployment.deployment();
     Map<String, String> props = deployment.properties(resource);
     assertEquals("docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG, props.get("SrcImage"));
-    CustomResourceDriver driver = deployment.driver(resource);
     // Without imageArch, an index source yields its linux/amd64 image.
-    String expected = Images.platformDigest(hub, HUB_REPO + ":" + HUB_TAG, "amd64");
+    String amd64 = Images.platformDigest(hub, HUB_REPO + ":" + HUB_TAG, "amd64");
 
-    CustomResourceDriver.Exchange create = driver.create(props);
-    CfnResponse created = Expect.succeeded(create, deployment.output());
-    assertEquals(create.event().requestId(), created.physicalResourceId());
-    assertEquals(expected, created.data().get("ImageDigest"));
-    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-    assertEquals(expected, Images.digest(deployment.ecr(), dest));
-    assertTrue(created.data().get("ImageUri").endsWith("@" + expected), created.data().toString());
-
-    Map<String, String> updatedProps = LocalDeployment.withDestinationTag(props, "updated");
-    CustomResourceDriver.Exchange update =
-        driver.update(updatedProps, props, created.physicalResourceId());
-    CfnResponse updated = Expect.succeeded(update, deployment.output());
-    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
-    assertEquals(expected, updated.data().get("ImageDigest"));
-    assertEquals(
-        expected,
-        Images.digest(
-            deployment.ecr(), LocalDeployment.repositoryAndTag(updatedProps.get("DestImage"))));
-
-    CustomResourceDriver.Exchange delete =
-        driver.delete(updatedProps, updated.physicalResourceId());
-    CfnResponse deleted = Expect.succeeded(delete, deployment.output());
-    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
-    // Delete leaves the images where they are.
-    assertEquals(expected, Images.digest(deployment.ecr(), dest));
-    assertEquals(1, deployment.lambda().starts(), "one warm runtime for all three events");
+    deployment.createUpdateDelete(resource, props, "updated", amd64);
   }
 
   @Test

@@ -52,16 +52,8 @@ class RetryConfigIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (deployment != null) {
-      deployment.close();
-    }
-    if (flaky != null) {
-      flaky.close();
-    }
-    if (gallery != null) {
-      gallery.close();
-    }
+  static void stop() throws Exception {
+    LocalDeployment.closeAll(deployment, flaky, gallery);
   }
 
   @Test
@@ -73,27 +65,12 @@ class RetryConfigIT {
         new ObjectMapper().readTree(props.get("RetryConfigs")));
     flaky.inject(FaultProxy.Fault.status("GET", "/manifests/", 2, 503));
     flaky.inject(FaultProxy.Fault.drop("GET", "/blobs/sha256:", 1));
-    CustomResourceDriver driver = deployment.driver(resource);
 
-    CustomResourceDriver.Exchange create = driver.create(props);
-    CfnResponse created = Expect.succeeded(create, deployment.output());
-    assertEquals(create.event().requestId(), created.physicalResourceId());
-    assertEquals(image.digest(), created.data().get("ImageDigest"));
-    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-    assertEquals(image.digest(), Images.digest(deployment.ecr(), dest));
+    deployment.createUpdateDelete(resource, props, "busybox-v2", image.digest());
+
     assertTrue(
         flaky.requests().stream().filter(r -> r.status() == 503).count() >= 2,
         "the faults were served: " + flaky.requests());
-
-    Map<String, String> v2 = LocalDeployment.withDestinationTag(props, "busybox-v2");
-    CfnResponse updated =
-        Expect.succeeded(
-            driver.update(v2, props, created.physicalResourceId()), deployment.output());
-    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
-
-    CfnResponse deleted =
-        Expect.succeeded(driver.delete(v2, updated.physicalResourceId()), deployment.output());
-    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
   }
 
   @Test
