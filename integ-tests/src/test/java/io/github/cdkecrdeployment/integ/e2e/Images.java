@@ -33,6 +33,22 @@ public final class Images {
     return images.image(format, "linux/amd64").layers(150_000, 20_000).build();
   }
 
+  /**
+   * An anonymous registry (TLS, test CA) serving {@code node} at {@code repoAndTag}: the local
+   * stand-in for a public source registry. The caller closes it.
+   */
+  public static RegistryServer serving(String repoAndTag, TestImages.Node node) throws IOException {
+    int colon = repoAndTag.lastIndexOf(':');
+    RegistryServer registry = RegistryServer.start(RegistryServer.Options.anonymous());
+    try {
+      push(registry, repoAndTag.substring(0, colon), repoAndTag.substring(colon + 1), node);
+      return registry;
+    } catch (IOException | RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
   /** Pushes {@code node} (and everything below it) to {@code repo:tag}. */
   public static void push(RegistryServer registry, String repo, String tag, TestImages.Node node)
       throws IOException {

@@ -23,23 +23,21 @@ import software.amazon.awscdk.StackProps;
  */
 class MultiArchIndexIT {
 
-  private static final String REPO = "docker/library/nginx";
-  private static final String TAG = "stable";
+  private static final String SOURCE = LocalDeployment.publicEcrPath(MultiArchIndexStack.SOURCE);
 
   private static RegistryServer gallery;
   private static LocalDeployment deployment;
 
   @BeforeAll
   static void start() throws Exception {
-    gallery = RegistryServer.start(RegistryServer.Options.anonymous());
-    Images.push(gallery, REPO, TAG, Images.multiArch(41, TestImages.Format.OCI));
+    gallery = Images.serving(SOURCE, Images.multiArch(41, TestImages.Format.OCI));
     deployment =
         LocalDeployment.start(
             MultiArchIndexIT.class,
             app ->
                 new MultiArchIndexStack(
                     app, "EcrDeploymentMultiArchIndex", StackProps.builder().build()),
-            o -> o.rewrite("docker://public.ecr.aws/", "docker://" + gallery.host() + "/"));
+            o -> o.publicEcrAt(gallery.host()));
   }
 
   @AfterAll
@@ -52,13 +50,13 @@ class MultiArchIndexIT {
     CustomResourceSpec resource = deployment.deployment();
     Map<String, String> props = deployment.properties(resource);
     assertEquals("true", props.get("CopyImageIndex"));
-    String index = Images.digest(gallery, REPO + ":" + TAG);
+    String index = Images.digest(gallery, SOURCE);
 
     Lifecycle done = deployment.createUpdateDelete(resource, props, "nginx-v2", index);
 
     String dest = done.destination();
     String repo = dest.substring(0, dest.lastIndexOf(':'));
-    JsonNode children = Images.manifest(gallery, REPO + ":" + TAG).path("manifests");
+    JsonNode children = Images.manifest(gallery, SOURCE).path("manifests");
     // Three platform images, each with its attestation manifest.
     assertEquals(6, children.size(), children.toString());
     for (JsonNode child : children) {
@@ -67,7 +65,7 @@ class MultiArchIndexIT {
     }
     for (Map.Entry<String, String> t : MultiArchIndexStack.ARCH_TAGS.entrySet()) {
       assertEquals(
-          Images.platformDigest(gallery, REPO + ":" + TAG, t.getKey()),
+          Images.platformDigest(gallery, SOURCE, t.getKey()),
           Images.digest(deployment.ecr(), repo + ":" + t.getValue()),
           "archImageTags " + t);
     }

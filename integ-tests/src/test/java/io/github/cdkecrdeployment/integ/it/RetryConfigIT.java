@@ -30,7 +30,7 @@ import software.amazon.awscdk.StackProps;
  */
 class RetryConfigIT {
 
-  private static final String REPO = "docker/library/busybox";
+  private static final String SOURCE = LocalDeployment.publicEcrPath(RetryConfigStack.SOURCE);
 
   private static RegistryServer gallery;
   private static FaultProxy flaky;
@@ -39,16 +39,15 @@ class RetryConfigIT {
 
   @BeforeAll
   static void start() throws Exception {
-    gallery = RegistryServer.start(RegistryServer.Options.anonymous());
     image = Images.single(71, TestImages.Format.DOCKER);
-    Images.push(gallery, REPO, "stable", image);
+    gallery = Images.serving(SOURCE, image);
     flaky = FaultProxy.start(gallery);
     deployment =
         LocalDeployment.start(
             RetryConfigIT.class,
             app ->
                 new RetryConfigStack(app, "EcrDeploymentRetryConfig", StackProps.builder().build()),
-            o -> o.rewrite("docker://public.ecr.aws/", "docker://" + flaky.host() + "/"));
+            o -> o.publicEcrAt(flaky.host()));
   }
 
   @AfterAll

@@ -23,23 +23,22 @@ import software.amazon.awscdk.StackProps;
  */
 class SpecificArchitectureIT {
 
-  private static final String REPO = "docker/library/nginx";
-  private static final String TAG = "stable";
+  private static final String SOURCE =
+      LocalDeployment.publicEcrPath(SpecificArchitectureStack.SOURCE);
 
   private static RegistryServer gallery;
   private static LocalDeployment deployment;
 
   @BeforeAll
   static void start() throws Exception {
-    gallery = RegistryServer.start(RegistryServer.Options.anonymous());
-    Images.push(gallery, REPO, TAG, Images.multiArch(31, TestImages.Format.OCI));
+    gallery = Images.serving(SOURCE, Images.multiArch(31, TestImages.Format.OCI));
     deployment =
         LocalDeployment.start(
             SpecificArchitectureIT.class,
             app ->
                 new SpecificArchitectureStack(
                     app, "EcrDeploymentSpecificArchitecture", StackProps.builder().build()),
-            o -> o.rewrite("docker://public.ecr.aws/", "docker://" + gallery.host() + "/"));
+            o -> o.publicEcrAt(gallery.host()));
   }
 
   @AfterAll
@@ -51,9 +50,9 @@ class SpecificArchitectureIT {
   void createUpdateDelete() throws Exception {
     CustomResourceSpec resource = deployment.deployment();
     Map<String, String> props = deployment.properties(resource);
-    assertEquals("arm64", props.get("ImageArch"));
-    String arm64 = Images.platformDigest(gallery, REPO + ":" + TAG, "arm64");
-    assertNotEquals(Images.digest(gallery, REPO + ":" + TAG), arm64);
+    assertEquals(SpecificArchitectureStack.ARCHITECTURE, props.get("ImageArch"));
+    String arm64 = Images.platformDigest(gallery, SOURCE, "arm64");
+    assertNotEquals(Images.digest(gallery, SOURCE), arm64);
 
     Lifecycle done = deployment.createUpdateDelete(resource, props, "arm64-v2", arm64);
 

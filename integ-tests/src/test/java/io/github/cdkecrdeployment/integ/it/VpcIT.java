@@ -24,7 +24,7 @@ import software.amazon.awscdk.StackProps;
  */
 class VpcIT {
 
-  private static final String REPO = "docker/library/alpine";
+  private static final String SOURCE = LocalDeployment.publicEcrPath(VpcStack.SOURCE);
 
   private static RegistryServer gallery;
   private static LocalDeployment deployment;
@@ -32,14 +32,13 @@ class VpcIT {
 
   @BeforeAll
   static void start() throws Exception {
-    gallery = RegistryServer.start(RegistryServer.Options.anonymous());
     image = Images.single(81, TestImages.Format.OCI);
-    Images.push(gallery, REPO, "3.20", image);
+    gallery = Images.serving(SOURCE, image);
     deployment =
         LocalDeployment.start(
             VpcIT.class,
             app -> new VpcStack(app, "EcrDeploymentVpc", StackProps.builder().build()),
-            o -> o.rewrite("docker://public.ecr.aws/", "docker://" + gallery.host() + "/"));
+            o -> o.publicEcrAt(gallery.host()));
   }
 
   @AfterAll
@@ -70,7 +69,7 @@ class VpcIT {
   void createUpdateDelete() throws Exception {
     CustomResourceSpec resource = deployment.deployment();
     Map<String, String> props = deployment.properties(resource);
-    assertEquals("docker://" + gallery.host() + "/" + REPO + ":3.20", props.get("SrcImage"));
+    assertEquals("docker://" + gallery.host() + "/" + SOURCE, props.get("SrcImage"));
 
     Lifecycle done = deployment.createUpdateDelete(resource, props, "alpine-v2", image.digest());
 
