@@ -1,11 +1,15 @@
 package io.github.cdkecrdeployment.integ.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.testing.RegistryServer;
 import io.github.cdkecrdeployment.handler.testing.Skopeo;
 import io.github.cdkecrdeployment.handler.testing.TestImages;
 import java.io.IOException;
+import java.util.Locale;
 
 /** Test images in the local registries, and what skopeo sees of them. */
 public final class Images {
@@ -74,6 +78,17 @@ public final class Images {
       }
     }
     throw new AssertionError("no linux/" + arch + " image in " + index);
+  }
+
+  /**
+   * Asserts that the registry has nothing at {@code repoAndRef}: skopeo is told the manifest (or
+   * the repository) is unknown, not refused or cut off.
+   */
+  public static void assertNoImage(RegistryServer registry, String repoAndRef) {
+    IOException e = assertThrows(IOException.class, () -> digest(registry, repoAndRef));
+    assertTrue(
+        e.getMessage().toLowerCase(Locale.ROOT).matches("(?s).*(manifest|name) unknown.*"),
+        "expected nothing at " + repoAndRef + ", skopeo said: " + e.getMessage());
   }
 
   /** The manifest skopeo reads at {@code repoAndRef}, parsed. */

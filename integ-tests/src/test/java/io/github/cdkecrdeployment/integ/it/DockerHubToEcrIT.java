@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -74,17 +75,21 @@ class DockerHubToEcrIT {
   void logsInWithTheSecretNamedByTheDockerHubSecretContext() throws Exception {
     // Like a private repository (or an exhausted anonymous pull quota): no token without a login.
     hub.tokenServer().policy((user, repo, requested) -> user == null ? Set.of() : requested);
-    assertThrows(
-        IOException.class,
-        () ->
-            Skopeo.run(
-                List.of(
-                    "inspect",
-                    "--raw",
-                    "--cert-dir=" + hub.ca().certDir(),
-                    "docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG),
-                60),
-        "anonymous pulls are refused now");
+    IOException refused =
+        assertThrows(
+            IOException.class,
+            () ->
+                Skopeo.run(
+                    List.of(
+                        "inspect",
+                        "--raw",
+                        "--cert-dir=" + hub.ca().certDir(),
+                        "docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG),
+                    60),
+            "anonymous pulls are refused now");
+    assertTrue(
+        refused.getMessage().toLowerCase(Locale.ROOT).matches("(?s).*(unauthori[sz]ed|denied).*"),
+        "refused for want of a login: " + refused.getMessage());
     try (LocalDeployment withLogin =
         LocalDeployment.start(
             DockerHubToEcrIT.class,
@@ -138,8 +143,8 @@ class DockerHubToEcrIT {
           failed.reason().contains("did not finish in time"),
           "reason says the time ran out: " + failed.reason());
       // Nothing half-copied is tagged.
-      String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-      assertThrows(IOException.class, () -> Images.digest(deployment.ecr(), dest));
+      Images.assertNoImage(
+          deployment.ecr(), LocalDeployment.repositoryAndTag(props.get("DestImage")));
     }
   }
 }

@@ -105,6 +105,8 @@ class PrivateRegistryIT {
             .matches("(?s).*(unauthori[sz]ed|401|denied|credential).*"),
         "the reason says the credentials were refused: " + reason);
     assertFalse(reason.contains(WRONG_PASSWORD), "password in the reason: " + reason);
+    Images.assertNoImage(
+        deployment.ecr(), LocalDeployment.repositoryAndTag(props.get("DestImage")));
     assertFalse(failed.body().contains(WRONG_PASSWORD), "password in the response");
     assertFalse(
         deployment.output().contains(WRONG_PASSWORD),
