@@ -3,7 +3,7 @@
 # user would, and checks that each produced a template with an ECR deployment. Offline: no AWS account,
 # credentials, Docker or network besides Maven's own repositories. Each example's cdk.json builds the
 # handler, the construct and the example in one Maven reactor, so nothing needs to be installed.
-# Usage: integ-tests/synth-examples.sh [example-folder-name...]   (default: every folder in examples/)
+# Usage: integ-tests/synth-examples.sh [example-folder-name...]   (default: every module of examples/pom.xml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,16 +19,19 @@ export AWS_EC2_METADATA_DISABLED=true
 if (($#)); then
   examples=("$@")
 else
-  examples=()
-  for d in examples/*/; do
-    [ -f "$d/cdk.json" ] && examples+=("$(basename "$d")")
-  done
+  # Every module of examples/pom.xml; one without a cdk.json fails below rather than being left out.
+  mapfile -t examples < <(sed -n 's|.*<module>\(.*\)</module>.*|\1|p' examples/pom.xml)
 fi
 
 failed=0
 passed=0
 for name in "${examples[@]}"; do
   dir="$root/examples/$name"
+  if [ ! -f "$dir/cdk.json" ]; then
+    echo "synth $name: FAILED, examples/$name has no cdk.json" >&2
+    failed=$((failed + 1))
+    continue
+  fi
   rm -rf "$dir/cdk.out"
   mkdir -p "$dir/target"
   log="$dir/target/cdk-synth.log"

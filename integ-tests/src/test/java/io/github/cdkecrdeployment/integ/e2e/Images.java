@@ -1,11 +1,15 @@
 package io.github.cdkecrdeployment.integ.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.testing.RegistryServer;
 import io.github.cdkecrdeployment.handler.testing.Skopeo;
 import io.github.cdkecrdeployment.handler.testing.TestImages;
 import java.io.IOException;
+import java.util.Locale;
 
 /** Test images in the local registries, and what skopeo sees of them. */
 public final class Images {
@@ -33,6 +37,22 @@ public final class Images {
     return images.image(format, "linux/amd64").layers(150_000, 20_000).build();
   }
 
+  /**
+   * An anonymous registry (TLS, test CA) serving {@code node} at {@code repoAndTag}: the local
+   * stand-in for a public source registry. The caller closes it.
+   */
+  public static RegistryServer serving(String repoAndTag, TestImages.Node node) throws IOException {
+    int colon = repoAndTag.lastIndexOf(':');
+    RegistryServer registry = RegistryServer.start(RegistryServer.Options.anonymous());
+    try {
+      push(registry, repoAndTag.substring(0, colon), repoAndTag.substring(colon + 1), node);
+      return registry;
+    } catch (IOException | RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
   /** Pushes {@code node} (and everything below it) to {@code repo:tag}. */
   public static void push(RegistryServer registry, String repo, String tag, TestImages.Node node)
       throws IOException {
@@ -58,6 +78,17 @@ public final class Images {
       }
     }
     throw new AssertionError("no linux/" + arch + " image in " + index);
+  }
+
+  /**
+   * Asserts that the registry has nothing at {@code repoAndRef}: skopeo is told the manifest (or
+   * the repository) is unknown, not refused or cut off.
+   */
+  public static void assertNoImage(RegistryServer registry, String repoAndRef) {
+    IOException e = assertThrows(IOException.class, () -> digest(registry, repoAndRef));
+    assertTrue(
+        e.getMessage().toLowerCase(Locale.ROOT).matches("(?s).*(manifest|name) unknown.*"),
+        "expected nothing at " + repoAndRef + ", skopeo said: " + e.getMessage());
   }
 
   /** The manifest skopeo reads at {@code repoAndRef}, parsed. */

@@ -36,6 +36,9 @@ public final class LocalDeployment implements AutoCloseable {
   /** The custom resource type of the construct. */
   public static final String RESOURCE_TYPE = "Custom::CDKECRDeployment";
 
+  /** The Amazon ECR Public registry, where most examples take their source image from. */
+  public static final String PUBLIC_ECR = "public.ecr.aws";
+
   private final Path work;
   private final SynthesizedStack stack;
   private final RegistryServer ecr;
@@ -82,6 +85,14 @@ public final class LocalDeployment implements AutoCloseable {
     public Options rewrite(String from, String to) {
       uriRewrites.put(from, to);
       return this;
+    }
+
+    /**
+     * Points the stack's {@code public.ecr.aws} images at {@code host}, a local registry serving
+     * the same repositories.
+     */
+    public Options publicEcrAt(String host) {
+      return rewrite("docker://" + PUBLIC_ECR + "/", "docker://" + host + "/");
     }
 
     /** Resolves {@code host} to 127.0.0.1 in the function's JVM (the test CA covers it). */
@@ -239,6 +250,14 @@ public final class LocalDeployment implements AutoCloseable {
     return rest.substring(rest.indexOf('/') + 1);
   }
 
+  /** {@code repo:tag} of an image of {@link #PUBLIC_ECR}, e.g. an example's source. */
+  public static String publicEcrPath(String image) {
+    if (!image.startsWith(PUBLIC_ECR + "/")) {
+      throw new IllegalArgumentException(image + " is not in " + PUBLIC_ECR);
+    }
+    return image.substring(PUBLIC_ECR.length() + 1);
+  }
+
   /** The same properties with {@code DestImage}'s tag replaced. */
   public static Map<String, String> withDestinationTag(Map<String, String> props, String tag) {
     Map<String, String> out = new LinkedHashMap<>(props);
@@ -252,6 +271,44 @@ public final class LocalDeployment implements AutoCloseable {
   /** A driver for {@code resource}, answering through the response URL server. */
   public CustomResourceDriver driver(CustomResourceSpec resource) {
     return new CustomResourceDriver(stack, resource, lambda, new ServerSink(responses));
+  }
+
+  /**
+   * Closes {@code resources} in order (a deployment first, then the servers it used), skipping
+   * those never started (null); for a test class's {@code @AfterAll}.
+   */
+  public static void closeAll(AutoCloseable... resources) throws Exception {
+    Exception first = null;
+    for (AutoCloseable r : resources) {
+      if (r == null) {
+        continue;
+      }
+      try {
+        r.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * Create, Update to {@code updateTag}, Delete of {@code resource}, asserted step by step; see
+   * {@link Lifecycle#run}.
+   */
+  public Lifecycle createUpdateDelete(
+      CustomResourceSpec resource,
+      Map<String, String> properties,
+      String updateTag,
+      String expectedDigest)
+      throws IOException, InterruptedException {
+    return Lifecycle.run(this, resource, properties, updateTag, expectedDigest);
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -55,13 +56,8 @@ class DockerHubToEcrIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (deployment != null) {
-      deployment.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
+  static void stop() throws Exception {
+    LocalDeployment.closeAll(deployment, hub);
   }
 
   @Test
@@ -69,53 +65,31 @@ class DockerHubToEcrIT {
     CustomResourceSpec resource = deployment.deployment();
     Map<String, String> props = deployment.properties(resource);
     assertEquals("docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG, props.get("SrcImage"));
-    CustomResourceDriver driver = deployment.driver(resource);
     // Without imageArch, an index source yields its linux/amd64 image.
-    String expected = Images.platformDigest(hub, HUB_REPO + ":" + HUB_TAG, "amd64");
+    String amd64 = Images.platformDigest(hub, HUB_REPO + ":" + HUB_TAG, "amd64");
 
-    CustomResourceDriver.Exchange create = driver.create(props);
-    CfnResponse created = Expect.succeeded(create, deployment.output());
-    assertEquals(create.event().requestId(), created.physicalResourceId());
-    assertEquals(expected, created.data().get("ImageDigest"));
-    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-    assertEquals(expected, Images.digest(deployment.ecr(), dest));
-    assertTrue(created.data().get("ImageUri").endsWith("@" + expected), created.data().toString());
-
-    Map<String, String> updatedProps = LocalDeployment.withDestinationTag(props, "updated");
-    CustomResourceDriver.Exchange update =
-        driver.update(updatedProps, props, created.physicalResourceId());
-    CfnResponse updated = Expect.succeeded(update, deployment.output());
-    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
-    assertEquals(expected, updated.data().get("ImageDigest"));
-    assertEquals(
-        expected,
-        Images.digest(
-            deployment.ecr(), LocalDeployment.repositoryAndTag(updatedProps.get("DestImage"))));
-
-    CustomResourceDriver.Exchange delete =
-        driver.delete(updatedProps, updated.physicalResourceId());
-    CfnResponse deleted = Expect.succeeded(delete, deployment.output());
-    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
-    // Delete leaves the images where they are.
-    assertEquals(expected, Images.digest(deployment.ecr(), dest));
-    assertEquals(1, deployment.lambda().starts(), "one warm runtime for all three events");
+    deployment.createUpdateDelete(resource, props, "updated", amd64);
   }
 
   @Test
   void logsInWithTheSecretNamedByTheDockerHubSecretContext() throws Exception {
     // Like a private repository (or an exhausted anonymous pull quota): no token without a login.
     hub.tokenServer().policy((user, repo, requested) -> user == null ? Set.of() : requested);
-    assertThrows(
-        IOException.class,
-        () ->
-            Skopeo.run(
-                List.of(
-                    "inspect",
-                    "--raw",
-                    "--cert-dir=" + hub.ca().certDir(),
-                    "docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG),
-                60),
-        "anonymous pulls are refused now");
+    IOException refused =
+        assertThrows(
+            IOException.class,
+            () ->
+                Skopeo.run(
+                    List.of(
+                        "inspect",
+                        "--raw",
+                        "--cert-dir=" + hub.ca().certDir(),
+                        "docker://" + hub.host() + "/" + HUB_REPO + ":" + HUB_TAG),
+                    60),
+            "anonymous pulls are refused now");
+    assertTrue(
+        refused.getMessage().toLowerCase(Locale.ROOT).matches("(?s).*(unauthori[sz]ed|denied).*"),
+        "refused for want of a login: " + refused.getMessage());
     try (LocalDeployment withLogin =
         LocalDeployment.start(
             DockerHubToEcrIT.class,
@@ -169,8 +143,8 @@ class DockerHubToEcrIT {
           failed.reason().contains("did not finish in time"),
           "reason says the time ran out: " + failed.reason());
       // Nothing half-copied is tagged.
-      String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-      assertThrows(IOException.class, () -> Images.digest(deployment.ecr(), dest));
+      Images.assertNoImage(
+          deployment.ecr(), LocalDeployment.repositoryAndTag(props.get("DestImage")));
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.github.cdkecrdeployment.integ.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.cdkecrdeployment.examples.dockerimageasset.DockerImageAssetStack;
@@ -8,10 +7,8 @@ import io.github.cdkecrdeployment.handler.testing.TestImages;
 import io.github.cdkecrdeployment.integ.cfn.AssetManifest;
 import io.github.cdkecrdeployment.integ.cfn.CustomResourceSpec;
 import io.github.cdkecrdeployment.integ.cfn.LocalCloud;
-import io.github.cdkecrdeployment.integ.e2e.CfnResponse;
-import io.github.cdkecrdeployment.integ.e2e.CustomResourceDriver;
-import io.github.cdkecrdeployment.integ.e2e.Expect;
 import io.github.cdkecrdeployment.integ.e2e.Images;
+import io.github.cdkecrdeployment.integ.e2e.Lifecycle;
 import io.github.cdkecrdeployment.integ.e2e.LocalDeployment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +45,8 @@ class DockerImageAssetIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (deployment != null) {
-      deployment.close();
-    }
+  static void stop() throws Exception {
+    LocalDeployment.closeAll(deployment);
   }
 
   @Test
@@ -61,27 +56,9 @@ class DockerImageAssetIT {
     assertTrue(
         props.get("SrcImage").startsWith("docker://" + LocalCloud.ECR_HOST + ":"),
         props.toString());
-    CustomResourceDriver driver = deployment.driver(resource);
 
-    CustomResourceDriver.Exchange create = driver.create(props);
-    CfnResponse created = Expect.succeeded(create, deployment.output());
-    assertEquals(create.event().requestId(), created.physicalResourceId());
-    assertEquals(image.digest(), created.data().get("ImageDigest"));
-    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-    assertEquals(image.digest(), Images.digest(deployment.ecr(), dest));
-    assertTrue(dest.endsWith(":" + DockerImageAssetStack.TAG), dest);
+    Lifecycle done = deployment.createUpdateDelete(resource, props, "v2", image.digest());
 
-    Map<String, String> v2 = LocalDeployment.withDestinationTag(props, "v2");
-    CfnResponse updated =
-        Expect.succeeded(
-            driver.update(v2, props, created.physicalResourceId()), deployment.output());
-    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
-    assertEquals(
-        image.digest(),
-        Images.digest(deployment.ecr(), LocalDeployment.repositoryAndTag(v2.get("DestImage"))));
-
-    CfnResponse deleted =
-        Expect.succeeded(driver.delete(v2, updated.physicalResourceId()), deployment.output());
-    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
+    assertTrue(done.destination().endsWith(":" + DockerImageAssetStack.TAG), done.destination());
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.cdkecrdeployment.integ.WorkDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,19 +32,25 @@ class ExamplesCdkSynthIT {
   private static final Pattern MAIN_CLASS =
       Pattern.compile("<example.mainClass>([^<]+)</example.mainClass>");
 
+  private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
+
+  /**
+   * Every module of {@code examples/pom.xml}; each must have a {@code cdk.json}, so a new example
+   * without one fails here instead of being left out.
+   */
   static List<String> examples() throws IOException {
+    Path pom = Examples.dir(".").resolve("pom.xml");
     List<String> names = new ArrayList<>();
-    Path root = Examples.dir(".");
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-      for (Path d : dirs) {
-        if (Files.isRegularFile(d.resolve("cdk.json"))
-            && Files.isRegularFile(d.resolve("pom.xml"))) {
-          names.add(d.getFileName().toString());
-        }
-      }
+    Matcher m = MODULE.matcher(Files.readString(pom));
+    while (m.find()) {
+      names.add(m.group(1));
     }
-    names.sort(null);
-    assertFalse(names.isEmpty(), "no example folders in " + root);
+    assertFalse(names.isEmpty(), "no modules in " + pom);
+    for (String name : names) {
+      assertTrue(
+          Files.isRegularFile(Examples.dir(name).resolve("cdk.json")),
+          "examples/" + name + " has no cdk.json");
+    }
     return names;
   }
 

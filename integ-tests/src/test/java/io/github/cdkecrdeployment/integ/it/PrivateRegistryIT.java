@@ -67,13 +67,8 @@ class PrivateRegistryIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (deployment != null) {
-      deployment.close();
-    }
-    if (registry != null) {
-      registry.close();
-    }
+  static void stop() throws Exception {
+    LocalDeployment.closeAll(deployment, registry);
   }
 
   @Test
@@ -81,24 +76,12 @@ class PrivateRegistryIT {
     CustomResourceSpec resource = deployment.deployment();
     Map<String, String> props = deployment.properties(resource);
     assertEquals(PrivateRegistryStack.DEFAULT_SECRET, props.get("SrcCreds"));
-    CustomResourceDriver driver = deployment.driver(resource);
 
-    CustomResourceDriver.Exchange create = driver.create(props);
-    CfnResponse created = Expect.succeeded(create, deployment.output());
-    assertEquals(create.event().requestId(), created.physicalResourceId());
-    assertEquals(image.digest(), created.data().get("ImageDigest"));
-    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-    assertEquals(image.digest(), Images.digest(deployment.ecr(), dest));
+    deployment.createUpdateDelete(resource, props, "private-app-v2", image.digest());
 
-    Map<String, String> v2 = LocalDeployment.withDestinationTag(props, "private-app-v2");
-    CfnResponse updated =
-        Expect.succeeded(
-            driver.update(v2, props, created.physicalResourceId()), deployment.output());
-    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
-
-    CfnResponse deleted =
-        Expect.succeeded(driver.delete(v2, updated.physicalResourceId()), deployment.output());
-    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
+    assertTrue(
+        deployment.aws().calls().stream().anyMatch(c -> c.target().endsWith("GetSecretValue")),
+        "the handler read the secret: " + deployment.aws().calls());
     assertFalse(
         deployment.output().contains(RegistryServer.PASSWORD),
         "the registry password must never be logged");
@@ -122,6 +105,8 @@ class PrivateRegistryIT {
             .matches("(?s).*(unauthori[sz]ed|401|denied|credential).*"),
         "the reason says the credentials were refused: " + reason);
     assertFalse(reason.contains(WRONG_PASSWORD), "password in the reason: " + reason);
+    Images.assertNoImage(
+        deployment.ecr(), LocalDeployment.repositoryAndTag(props.get("DestImage")));
     assertFalse(failed.body().contains(WRONG_PASSWORD), "password in the response");
     assertFalse(
         deployment.output().contains(WRONG_PASSWORD),

@@ -8,10 +8,8 @@ import io.github.cdkecrdeployment.examples.vpc.VpcStack;
 import io.github.cdkecrdeployment.handler.testing.RegistryServer;
 import io.github.cdkecrdeployment.handler.testing.TestImages;
 import io.github.cdkecrdeployment.integ.cfn.CustomResourceSpec;
-import io.github.cdkecrdeployment.integ.e2e.CfnResponse;
-import io.github.cdkecrdeployment.integ.e2e.CustomResourceDriver;
-import io.github.cdkecrdeployment.integ.e2e.Expect;
 import io.github.cdkecrdeployment.integ.e2e.Images;
+import io.github.cdkecrdeployment.integ.e2e.Lifecycle;
 import io.github.cdkecrdeployment.integ.e2e.LocalDeployment;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +24,7 @@ import software.amazon.awscdk.StackProps;
  */
 class VpcIT {
 
-  private static final String REPO = "docker/library/alpine";
+  private static final String SOURCE = LocalDeployment.publicEcrPath(VpcStack.SOURCE);
 
   private static RegistryServer gallery;
   private static LocalDeployment deployment;
@@ -34,24 +32,18 @@ class VpcIT {
 
   @BeforeAll
   static void start() throws Exception {
-    gallery = RegistryServer.start(RegistryServer.Options.anonymous());
     image = Images.single(81, TestImages.Format.OCI);
-    Images.push(gallery, REPO, "3.20", image);
+    gallery = Images.serving(SOURCE, image);
     deployment =
         LocalDeployment.start(
             VpcIT.class,
             app -> new VpcStack(app, "EcrDeploymentVpc", StackProps.builder().build()),
-            o -> o.rewrite("docker://public.ecr.aws/", "docker://" + gallery.host() + "/"));
+            o -> o.publicEcrAt(gallery.host()));
   }
 
   @AfterAll
-  static void stop() {
-    if (deployment != null) {
-      deployment.close();
-    }
-    if (gallery != null) {
-      gallery.close();
-    }
+  static void stop() throws Exception {
+    LocalDeployment.closeAll(deployment, gallery);
   }
 
   @Test
@@ -77,23 +69,10 @@ class VpcIT {
   void createUpdateDelete() throws Exception {
     CustomResourceSpec resource = deployment.deployment();
     Map<String, String> props = deployment.properties(resource);
-    CustomResourceDriver driver = deployment.driver(resource);
+    assertEquals("docker://" + gallery.host() + "/" + SOURCE, props.get("SrcImage"));
 
-    CustomResourceDriver.Exchange create = driver.create(props);
-    CfnResponse created = Expect.succeeded(create, deployment.output());
-    assertEquals(create.event().requestId(), created.physicalResourceId());
-    assertEquals(image.digest(), created.data().get("ImageDigest"));
-    String dest = LocalDeployment.repositoryAndTag(props.get("DestImage"));
-    assertEquals(image.digest(), Images.digest(deployment.ecr(), dest));
+    Lifecycle done = deployment.createUpdateDelete(resource, props, "alpine-v2", image.digest());
 
-    Map<String, String> v2 = LocalDeployment.withDestinationTag(props, "alpine-v2");
-    CfnResponse updated =
-        Expect.succeeded(
-            driver.update(v2, props, created.physicalResourceId()), deployment.output());
-    assertEquals(created.physicalResourceId(), updated.physicalResourceId());
-
-    CfnResponse deleted =
-        Expect.succeeded(driver.delete(v2, updated.physicalResourceId()), deployment.output());
-    assertEquals(updated.physicalResourceId(), deleted.physicalResourceId());
+    assertTrue(done.destination().endsWith(":" + VpcStack.TAG), done.destination());
   }
 }

@@ -1,6 +1,7 @@
 package io.github.cdkecrdeployment.integ.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.cdkecrdeployment.integ.WorkDirs;
@@ -108,8 +109,11 @@ class LambdaRuntimeHarnessTest {
     Instant before = Instant.now();
     InvocationResult slow = service.invoke("{\"sleepMs\":20000}", Duration.ofSeconds(2));
     assertEquals(InvocationResult.Outcome.TIMEOUT, slow.outcome());
-    assertTrue(Duration.between(before, Instant.now()).toMillis() < 10_000);
-    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false);
+    assertTrue(
+        Duration.between(before, Instant.now()).toMillis() < 10_000, "the timeout came in time");
+    assertFalse(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        "the timed-out runtime " + pid + " was stopped");
 
     InvocationResult after = service.invoke("{\"n\":4}");
     assertEquals(InvocationResult.Outcome.SUCCESS, after.outcome(), service.output());

@@ -17,6 +17,8 @@ public final class DockerHubToEcrApp {
   public static void main(final String[] args) {
     App app = new App();
     new DockerHubToEcrStack(app, "DockerHubToEcr");
-    app.synth();
+    // cdk synth reads the assembly from cdk.out; run with mvn exec:java, it goes to a temporary
+    // folder.
+    System.out.println("Cloud assembly: " + app.synth().getDirectory());
   }
 }

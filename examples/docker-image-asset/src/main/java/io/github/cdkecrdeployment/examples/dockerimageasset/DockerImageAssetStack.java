@@ -52,6 +52,8 @@ public class DockerImageAssetStack extends Stack {
     // cdk synth and mvn exec:java both run in this example's folder.
     new DockerImageAssetStack(
         app, "EcrDeploymentDockerImageAsset", StackProps.builder().build(), Path.of("image"));
-    app.synth();
+    // cdk synth reads the assembly from cdk.out; run with mvn exec:java, it goes to a temporary
+    // folder.
+    System.out.println("Cloud assembly: " + app.synth().getDirectory());
   }
 }

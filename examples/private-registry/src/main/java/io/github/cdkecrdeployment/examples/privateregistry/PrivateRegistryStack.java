@@ -75,6 +75,8 @@ public class PrivateRegistryStack extends Stack {
         StackProps.builder().build(),
         source == null ? DEFAULT_SOURCE : source.toString(),
         secret == null ? DEFAULT_SECRET : secret.toString());
-    app.synth();
+    // cdk synth reads the assembly from cdk.out; run with mvn exec:java, it goes to a temporary
+    // folder.
+    System.out.println("Cloud assembly: " + app.synth().getDirectory());
   }
 }

@@ -70,6 +70,8 @@ public class S3ArchiveStack extends Stack {
     // cdk synth and mvn exec:java both run in this example's folder.
     new S3ArchiveStack(
         app, "EcrDeploymentS3Archive", StackProps.builder().build(), Path.of("image", "hello.tar"));
-    app.synth();
+    // cdk synth reads the assembly from cdk.out; run with mvn exec:java, it goes to a temporary
+    // folder.
+    System.out.println("Cloud assembly: " + app.synth().getDirectory());
   }
 }

@@ -53,6 +53,8 @@ public class SpecificArchitectureStack extends Stack {
     App app = new App();
     new SpecificArchitectureStack(
         app, "EcrDeploymentSpecificArchitecture", StackProps.builder().build());
-    app.synth();
+    // cdk synth reads the assembly from cdk.out; run with mvn exec:java, it goes to a temporary
+    // folder.
+    System.out.println("Cloud assembly: " + app.synth().getDirectory());
   }
 }

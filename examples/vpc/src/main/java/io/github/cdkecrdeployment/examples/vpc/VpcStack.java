@@ -49,6 +49,8 @@ public class VpcStack extends Stack {
   public static void main(String[] args) {
     App app = new App();
     new VpcStack(app, "EcrDeploymentVpc", StackProps.builder().build());
-    app.synth();
+    // cdk synth reads the assembly from cdk.out; run with mvn exec:java, it goes to a temporary
+    // folder.
+    System.out.println("Cloud assembly: " + app.synth().getDirectory());
   }
 }
