@@ -83,6 +83,11 @@ class ArchiveCopierTest {
     return assertThrows(CopyException.class, () -> copy(uri)).getMessage();
   }
 
+  /** A docker save archive (legacy layout) holding only {@code img}, tagged {@code app:v1}. */
+  private static byte[] legacyTar(Image img) {
+    return ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish();
+  }
+
   /** Checks the pushed docker save image: config byte-exact, layers gzip of the originals. */
   private void assertDockerSaveImage(CopyResult result, Image img) throws IOException {
     RawManifest m = registry.manifest(DEST.repositoryUri(), "v1");
@@ -111,10 +116,7 @@ class ArchiveCopierTest {
   @Test
   void copiesLegacyDockerSave() throws Exception {
     Image img = ImageArchives.image(1, "amd64", 3, 20_000);
-    S3.put(
-        BUCKET,
-        "legacy.tar",
-        ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
+    S3.put(BUCKET, "legacy.tar", legacyTar(img));
     CopyResult r = copy("s3://" + BUCKET + "/legacy.tar");
     assertDockerSaveImage(r, img);
     assertFalse(r.pushedNothing());
@@ -125,7 +127,7 @@ class ArchiveCopierTest {
   @Test
   void copiesGzippedLegacyDockerSaveTheSame() throws Exception {
     Image img = ImageArchives.image(2, "amd64", 2, 50_000);
-    byte[] tar = ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish();
+    byte[] tar = legacyTar(img);
     S3.put(BUCKET, "legacy.tar.gz", ImageArchives.gzip(tar));
     CopyResult r = copy("s3://" + BUCKET + "/legacy.tar.gz:app:v1");
     assertDockerSaveImage(r, img);
@@ -282,7 +284,7 @@ class ArchiveCopierTest {
         failure("s3://" + BUCKET + "/empty.tar"));
 
     Image img = ImageArchives.image(9, "amd64", 1, 40_000);
-    byte[] tar = ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish();
+    byte[] tar = legacyTar(img);
     S3.put(BUCKET, "cut.tar", Arrays.copyOf(tar, 30_000));
     String cut = failure("s3://" + BUCKET + "/cut.tar");
     assertTrue(cut.startsWith("s3://archives/cut.tar is truncated: an entry needs "), cut);
@@ -317,10 +319,7 @@ class ArchiveCopierTest {
   @Test
   void retriesABlobThenTheWholeCopyAsRetryConfigsSays() throws Exception {
     Image img = ImageArchives.image(13, "amd64", 2, 5_000);
-    S3.put(
-        BUCKET,
-        "retry.tar",
-        ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
+    S3.put(BUCKET, "retry.tar", legacyTar(img));
     CopyRequest.Builder once =
         CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/retry.tar"), DEST)
             .parallelism(1);
@@ -353,10 +352,7 @@ class ArchiveCopierTest {
   @Test
   void stopsAtTheDeadline() throws Exception {
     Image img = ImageArchives.image(14, "amd64", 1, 5_000);
-    S3.put(
-        BUCKET,
-        "late.tar",
-        ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
+    S3.put(BUCKET, "late.tar", legacyTar(img));
     DeadlineExceededException e =
         assertThrows(
             DeadlineExceededException.class,
@@ -374,10 +370,7 @@ class ArchiveCopierTest {
   @Test
   void aBlobPushThatHangsPastTheDeadlineDoesNotHoldTheCopy() throws Exception {
     Image img = ImageArchives.image(15, "amd64", 2, 5_000);
-    S3.put(
-        BUCKET,
-        "hang.tar",
-        ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish());
+    S3.put(BUCKET, "hang.tar", legacyTar(img));
     // The config goes through; every layer push hangs.
     registry.stallStreamedPushes(Duration.ofSeconds(10));
     ArchiveCopier copier = copier();
@@ -427,7 +420,7 @@ class ArchiveCopierTest {
   @Test
   void aPlainTarIsDownloadedOnceLayersAreSkippedBySeekingWhileScanning() throws Exception {
     Image img = ImageArchives.image(15, "amd64", 3, 1_000_000);
-    byte[] tar = ImageArchives.dockerSaveLegacy(List.of(img), List.of(List.of("app:v1"))).finish();
+    byte[] tar = legacyTar(img);
     S3.put(BUCKET, "big.tar", tar);
     java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
     S3Client counting =
