@@ -33,13 +33,20 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 class ArchiveCopierTest {
   @RegisterExtension static final S3ProxyExtension S3 = new S3ProxyExtension();
@@ -401,7 +408,7 @@ class ArchiveCopierTest {
 
   @Test
   void compressesDeterministicallyAndLosslessly() throws Exception {
-    java.util.Random rnd = new java.util.Random(5);
+    Random rnd = new Random(5);
     for (int size : new int[] {0, 1, 65_535, 65_536, 1_000_003}) {
       byte[] data = new byte[size];
       rnd.nextBytes(data);
@@ -422,10 +429,10 @@ class ArchiveCopierTest {
     Image img = ImageArchives.image(15, "amd64", 3, 1_000_000);
     byte[] tar = legacyTar(img);
     S3.put(BUCKET, "big.tar", tar);
-    java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong fetched = new AtomicLong();
     S3Client counting =
         S3Client.builder()
-            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .httpClient(UrlConnectionHttpClient.create())
             .region(Region.US_EAST_1)
             .credentialsProvider(S3ProxyExtension.credentials())
             .endpointOverride(S3.endpoint())
@@ -433,14 +440,11 @@ class ArchiveCopierTest {
             .overrideConfiguration(
                 c ->
                     c.addExecutionInterceptor(
-                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                        new ExecutionInterceptor() {
                           @Override
                           public void afterExecution(
-                              software.amazon.awssdk.core.interceptor.Context.AfterExecution ctx,
-                              software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
-                            if (ctx.response()
-                                instanceof
-                                software.amazon.awssdk.services.s3.model.GetObjectResponse r) {
+                              Context.AfterExecution ctx, ExecutionAttributes a) {
+                            if (ctx.response() instanceof GetObjectResponse r) {
                               fetched.addAndGet(r.contentLength());
                             }
                           }
