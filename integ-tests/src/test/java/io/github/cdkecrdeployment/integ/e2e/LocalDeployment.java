@@ -14,8 +14,6 @@ import io.github.cdkecrdeployment.integ.lambda.LambdaService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,7 +268,7 @@ public final class LocalDeployment implements AutoCloseable {
 
   /** A driver for {@code resource}, answering through the response URL server. */
   public CustomResourceDriver driver(CustomResourceSpec resource) {
-    return new CustomResourceDriver(stack, resource, lambda, new ServerSink(responses));
+    return new CustomResourceDriver(stack, resource, lambda, new ResponseSink(responses));
   }
 
   /**
@@ -319,59 +317,6 @@ public final class LocalDeployment implements AutoCloseable {
       responses.stop();
       aws.stop();
       ecr.close();
-    }
-  }
-
-  /** Finds responses among everything the response URL server recorded, by their RequestId. */
-  private static final class ServerSink implements ResponseSink {
-    private final ResponseUrlServer server;
-
-    ServerSink(ResponseUrlServer server) {
-      this.server = server;
-    }
-
-    @Override
-    public String newUrl() {
-      return server.url().toString();
-    }
-
-    @Override
-    public CfnResponse await(String requestId, Duration timeout) throws InterruptedException {
-      long end = System.nanoTime() + timeout.toNanos();
-      List<ResponseUrlServer.Request> mine = List.of();
-      while (System.nanoTime() < end) {
-        mine =
-            server.requests().stream()
-                .filter(r -> r.bodyText().contains("\"RequestId\":\"" + requestId + "\""))
-                .toList();
-        if (!mine.isEmpty()) {
-          break;
-        }
-        Thread.sleep(20);
-      }
-      if (mine.isEmpty()) {
-        return null;
-      }
-      // A second response would be a bug; give it a moment to show up.
-      Thread.sleep(100);
-      mine =
-          server.requests().stream()
-              .filter(r -> r.bodyText().contains("\"RequestId\":\"" + requestId + "\""))
-              .toList();
-      if (mine.size() != 1) {
-        throw new AssertionError(mine.size() + " responses to request " + requestId);
-      }
-      ResponseUrlServer.Request r = mine.get(0);
-      if (!r.method().equals("PUT")) {
-        throw new AssertionError("the response must be a PUT, was " + r.method());
-      }
-      String contentType = r.headers().getOrDefault("content-type", "");
-      if (!contentType.isEmpty()) {
-        // The pre-signed URL is signed for an empty Content-Type; anything else is rejected by S3.
-        throw new AssertionError(
-            "the response must have an empty Content-Type, was " + contentType);
-      }
-      return CfnResponse.parse(r.bodyText(), Instant.now());
     }
   }
 }
