@@ -11,6 +11,7 @@ import io.github.cdkecrdeployment.handler.registry.RegistryRepository;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A registry in memory, for unit tests of code above {@link RegistryRepository}: verifies blob
@@ -29,8 +33,7 @@ public final class InMemoryRegistry implements RegistryConnector {
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
   private final Map<String, RawManifest> manifests = new ConcurrentHashMap<>();
   private final List<String> log = new ArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger failPushes =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger failPushes = new AtomicInteger();
   private volatile Credential required;
   private volatile Credential lastCredential;
   private volatile java.time.Duration stall;
@@ -219,10 +222,8 @@ public final class InMemoryRegistry implements RegistryConnector {
       if (!digest.equals(manifest.digest())) {
         throw new RegistryException("manifest digest mismatch", 400, "DIGEST_INVALID", null);
       }
-      String body = new String(manifest.bytes(), java.nio.charset.StandardCharsets.UTF_8);
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"")
-              .matcher(body);
+      String body = new String(manifest.bytes(), StandardCharsets.UTF_8);
+      Matcher m = Pattern.compile("\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"").matcher(body);
       while (m.find()) {
         String d = m.group(1);
         if (!blobs.containsKey(d) && !manifests.containsKey(ref.repositoryUri() + ":" + d)) {
