@@ -98,7 +98,6 @@ public final class JibRegistryAdapter implements RegistryConnector {
   private final HttpClient verified;
   private final javax.net.ssl.SSLSocketFactory verifiedSockets;
   private volatile HttpClient unverified;
-  private volatile javax.net.ssl.SSLSocketFactory unverifiedSockets;
 
   /** An adapter with {@link RequestRetry#DEFAULT}. */
   public JibRegistryAdapter() {
@@ -116,17 +115,13 @@ public final class JibRegistryAdapter implements RegistryConnector {
     }
   }
 
-  private javax.net.ssl.SSLSocketFactory unverifiedSockets() {
-    javax.net.ssl.SSLSocketFactory f = unverifiedSockets;
-    if (f == null) {
-      synchronized (this) {
-        if (unverifiedSockets == null) {
-          unverifiedSockets = trustAll().getSocketFactory();
-        }
-        f = unverifiedSockets;
-      }
-    }
-    return f;
+  /**
+   * The one trust-all context of {@code --*-tls-verify=false}, shared by both transports. A holder
+   * class, so it is built only when that mode is first used.
+   */
+  private static final class TrustAll {
+    static final SSLContext CONTEXT = trustAll();
+    static final javax.net.ssl.SSLSocketFactory SOCKETS = CONTEXT.getSocketFactory();
   }
 
   /** Counts bytes read through it. */
@@ -174,7 +169,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
     if (c == null) {
       synchronized (this) {
         if (unverified == null) {
-          unverified = newHttpClient(trustAll());
+          unverified = newHttpClient(TrustAll.CONTEXT);
         }
         c = unverified;
       }
@@ -705,7 +700,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
         if (tlsVerify) {
           https.setSSLSocketFactory(verifiedSockets);
         } else {
-          https.setSSLSocketFactory(unverifiedSockets());
+          https.setSSLSocketFactory(TrustAll.SOCKETS);
           https.setHostnameVerifier((host, session) -> true);
         }
       }
