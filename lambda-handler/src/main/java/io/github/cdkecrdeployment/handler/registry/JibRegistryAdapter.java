@@ -25,11 +25,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -458,7 +456,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
               throw error(action(tagOrDigest), r.statusCode(), r.body(), r.headers());
             }
             byte[] bytes = r.body();
-            String digest = sha256(bytes);
+            String digest = Digests.sha256(bytes);
             if (tagOrDigest.startsWith("sha256:") && !tagOrDigest.equals(digest)) {
               throw new RegistryException(
                   "manifest "
@@ -616,7 +614,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
     public BlobDescriptor pushBlob(InputStream content) throws IOException {
       String what = "push blob to " + repo();
       URI location = startUpload(what);
-      MessageDigest sha = newSha256();
+      MessageDigest sha = Digests.newSha256();
       CountingStream counted = new CountingStream(new DigestInputStream(content, sha));
       // HttpURLConnection cannot send PATCH, so this (rarer) upload of a digest known only at the
       // end goes through the JDK HttpClient, chunked.
@@ -640,7 +638,7 @@ public final class JibRegistryAdapter implements RegistryConnector {
         throw error(what, ps, pr.body(), pr.headers());
       }
       String next = pr.headers().firstValue("Location").orElse(location.toString());
-      String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+      String digest = Digests.format(sha.digest());
       URI putUri = location.resolve(next);
       String sep = putUri.getRawQuery() == null ? "?" : "&";
       URI commit = URI.create(putUri + sep + "digest=" + enc(digest));
@@ -1108,19 +1106,6 @@ public final class JibRegistryAdapter implements RegistryConnector {
   @FunctionalInterface
   private interface Answer<B, T> {
     T read(HttpResponse<B> response) throws IOException;
-  }
-
-  /** {@code sha256:<hex>} of bytes. */
-  static String sha256(byte[] bytes) {
-    return "sha256:" + HexFormat.of().formatHex(newSha256().digest(bytes));
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Trust-all context for {@code --*-tls-verify=false} only (also skips host name checks). */
