@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The handler's logger: one plain line per event, to a {@link PrintStream} (stdout in Lambda, where
@@ -35,7 +33,12 @@ public final class Log {
   private final PrintStream out;
   private final Level level;
   private final Clock clock;
-  private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The registered secrets, longest first, so a secret that contains another (a URL and its query)
+   * goes whole. Replaced on each registration (rare), read without a lock on every line.
+   */
+  private volatile List<String> secrets = List.of();
 
   /**
    * Creates one.
@@ -76,9 +79,12 @@ public final class Log {
   }
 
   /** Registers a secret (password, token, signed URL) that must never appear in output. */
-  public void redact(String secret) {
-    if (secret != null && secret.length() >= MIN_SECRET_LENGTH) {
-      secrets.add(secret);
+  public synchronized void redact(String secret) {
+    if (secret != null && secret.length() >= MIN_SECRET_LENGTH && !secrets.contains(secret)) {
+      List<String> ordered = new ArrayList<>(secrets);
+      ordered.add(secret);
+      ordered.sort(Comparator.comparingInt(String::length).reversed());
+      secrets = List.copyOf(ordered);
     }
   }
 
@@ -88,10 +94,7 @@ public final class Log {
       return null;
     }
     String s = text;
-    // Longest first, so a secret that contains another (a URL and its query) goes whole.
-    List<String> ordered = new ArrayList<>(secrets);
-    ordered.sort(Comparator.comparingInt(String::length).reversed());
-    for (String secret : ordered) {
+    for (String secret : secrets) {
       if (s.contains(secret)) {
         s = s.replace(secret, "<redacted>");
       }

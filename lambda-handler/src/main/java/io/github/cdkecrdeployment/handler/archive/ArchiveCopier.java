@@ -15,6 +15,7 @@ import io.github.cdkecrdeployment.handler.copy.ImageCopier;
 import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
+import io.github.cdkecrdeployment.handler.registry.Digests;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
 import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
@@ -285,8 +286,7 @@ public final class ArchiveCopier implements ImageCopier {
           .listener()
           .stage("archImageTags ignored: " + plan.name() + " is a single-platform image");
     }
-    BlobDescriptor config =
-        new BlobDescriptor(ArchivePlan.sha256(plan.config()), plan.config().length);
+    BlobDescriptor config = new BlobDescriptor(Digests.sha256(plan.config()), plan.config().length);
     List<Job> jobs = new ArrayList<>();
     Map<String, Job> byEntry = new LinkedHashMap<>();
     for (TarReader.Entry e : plan.layers()) {
@@ -328,7 +328,7 @@ public final class ArchiveCopier implements ImageCopier {
     }
     byte[] bytes = ArchivePlan.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
     RawManifest manifest =
-        new RawManifest(bytes, m.get("mediaType").asText(), ArchivePlan.sha256(bytes));
+        new RawManifest(bytes, m.get("mediaType").asText(), Digests.sha256(bytes));
     checkDeadline(request.deadline(), progress);
     request.listener().stage("pushing manifest " + manifest.digest() + " as " + dest);
     String pushed = repo.pushManifest(manifest, dest.reference());

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.copy.Selection;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
+import io.github.cdkecrdeployment.handler.registry.Digests;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -213,7 +211,7 @@ sealed interface ArchivePlan {
       if (bytes == null) {
         throw bad(uri, "manifest " + digest + " is referenced but not in the archive");
       }
-      String actual = sha256(bytes);
+      String actual = Digests.sha256(bytes);
       if (!actual.equals(digest)) {
         throw bad(uri, "blob " + digest + " has digest " + actual);
       }
@@ -465,16 +463,6 @@ sealed interface ArchivePlan {
     return colon < 0
         ? "blobs/" + digest
         : "blobs/" + digest.substring(0, colon) + "/" + digest.substring(colon + 1);
-  }
-
-  /** {@code sha256:<hex>} of bytes. */
-  static String sha256(byte[] bytes) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** UTF-8 bytes. */

@@ -490,15 +490,16 @@ public final class RegistryCopier implements ImageCopier {
 
     private JsonNode pickChild(RawManifest index, String arch) throws CopyException {
       Platform want = Platform.parseRequested(arch);
+      JsonNode manifests = parse(index).path("manifests");
       List<JsonNode> candidates = new ArrayList<>();
-      for (JsonNode d : parse(index).path("manifests")) {
+      for (JsonNode d : manifests) {
         if (want.matches(d.path("platform"))) {
           candidates.add(d);
         }
       }
       if (candidates.isEmpty()) {
         List<String> have = new ArrayList<>();
-        for (JsonNode d : parse(index).path("manifests")) {
+        for (JsonNode d : manifests) {
           String p = platformOf(d);
           if (!p.startsWith("unknown/") && !have.contains(p)) {
             have.add(p);
