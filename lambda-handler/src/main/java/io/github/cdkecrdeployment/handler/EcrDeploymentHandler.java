@@ -9,14 +9,19 @@ import io.github.cdkecrdeployment.handler.cfn.CfnResponse;
 import io.github.cdkecrdeployment.handler.cfn.DeploymentProperties;
 import io.github.cdkecrdeployment.handler.cfn.InvalidPropertyException;
 import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Deadline;
+import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
-import io.github.cdkecrdeployment.handler.copy.CopyProgress;
+import io.github.cdkecrdeployment.handler.copy.CopyListener;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
-import io.github.cdkecrdeployment.handler.copy.Deadline;
+import io.github.cdkecrdeployment.handler.copy.Copier;
 import io.github.cdkecrdeployment.handler.copy.DeadlineExceededException;
 import io.github.cdkecrdeployment.handler.copy.ImageCopier;
+import io.github.cdkecrdeployment.handler.copy.Progress;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
+import io.github.cdkecrdeployment.handler.copy.Workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,50 +31,61 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The {@code Custom::CDKECRDeployment} Lambda handler: parse the event, copy the image, send
  * exactly one response to CloudFormation. Handler string: {@code
  * io.github.cdkecrdeployment.handler.EcrDeploymentHandler::handleRequest}.
+ *
+ * <p>Nothing that can fail happens before the event's ResponseURL is known: the collaborators (AWS
+ * clients, the copy engine) are built on the first event, inside the block whose every failure
+ * becomes a FAILED response, so a broken sandbox never leaves a stack waiting for CloudFormation's
+ * timeout.
  */
 public final class EcrDeploymentHandler implements RequestStreamHandler {
   /** Time kept back from the Lambda timeout to report a copy that did not finish. */
   static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
-  private final CredentialResolver credentials;
-  private final ImageCopier copier;
+  /** What a deployment needs besides the event. */
+  record Collaborators(CredentialResolver credentials, ImageCopier copier) {}
+
+  private final Supplier<Collaborators> factory;
   private final ResponseSender sender;
   private final Log log;
   private final Clock clock;
+  private volatile Collaborators collaborators;
 
-  /** Builds the real collaborators from the Lambda environment (called once per cold start). */
+  /** The Lambda entry point; builds nothing that can fail (see the class comment). */
   public EcrDeploymentHandler() {
-    this(Log.fromEnvironment(), AwsSettings.defaults());
+    this(Log.fromEnvironment(), Clock.systemUTC());
   }
 
-  private EcrDeploymentHandler(Log log, AwsSettings aws) {
+  private EcrDeploymentHandler(Log log, Clock clock) {
     this(
-        new CredentialResolver(aws, log),
-        ImageCopiers.standard(aws),
+        () -> {
+          AwsSettings aws = AwsSettings.defaults();
+          return new Collaborators(new CredentialResolver(aws, log), Copier.standard(aws));
+        },
         ResponseSender.standard(log),
         log,
-        Clock.systemUTC());
+        clock);
   }
 
+  /** With ready collaborators (tests). */
   EcrDeploymentHandler(
       CredentialResolver credentials,
       ImageCopier copier,
       ResponseSender sender,
       Log log,
       Clock clock) {
-    this.credentials = credentials;
-    this.copier = copier;
+    this(() -> new Collaborators(credentials, copier), sender, log, clock);
+  }
+
+  /** With a factory for the collaborators, called on the first event (tests make it fail). */
+  EcrDeploymentHandler(
+      Supplier<Collaborators> factory, ResponseSender sender, Log log, Clock clock) {
+    this.factory = factory;
     this.sender = sender;
     this.log = log;
     this.clock = clock;
@@ -84,35 +100,51 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
     log.redact(event.responseUrl().toString());
     log.redact(event.responseUrl().getRawQuery());
     log.info("received " + event);
-    CfnResponse response = respond(event, context, started);
-    sender.send(event.responseUrl(), response);
-  }
-
-  private CfnResponse respond(CfnEvent event, Context context, Instant started) {
-    String logStream = context != null ? context.getLogStreamName() : null;
+    CfnResponse response;
     try {
-      if (event.requestType() == null) {
-        throw new InvalidPropertyException(
-            "RequestType is missing or not Create, Update or Delete: this function only handles"
-                + " CloudFormation custom-resource events");
-      }
-      if (event.requestType() == CfnEvent.RequestType.DELETE) {
-        log.info("delete: nothing to do, the image stays in the destination repository");
-        return CfnResponse.success(event, Map.of());
-      }
-      DeploymentProperties props = DeploymentProperties.parse(event.properties());
-      log.info(event.requestType().name().toLowerCase(Locale.ROOT) + ": " + props);
-      CopyResult result = copy(props, deadline(context, started));
-      Map<String, String> data = new LinkedHashMap<>();
-      data.put("ImageDigest", result.digest());
-      data.put("ImageUri", result.imageUri());
-      log.info("done: " + result.imageUri());
-      return CfnResponse.success(event, data);
+      response = respond(event, deadline(context, started));
     } catch (Exception | Error e) {
       String reason = log.scrub(e instanceof Failure ? e.getMessage() : describe(e));
       log.error("failed: " + reason);
-      return CfnResponse.failed(event, reason, logStream);
+      response =
+          CfnResponse.failed(event, reason, context != null ? context.getLogStreamName() : null);
     }
+    sender.send(event.responseUrl(), response);
+  }
+
+  /** parse → branch on the request type → run the deployment under the deadline. */
+  private CfnResponse respond(CfnEvent event, Deadline deadline) throws Exception {
+    if (event.requestType() == null) {
+      throw new InvalidPropertyException(
+          "RequestType is missing or not Create, Update or Delete: this function only handles"
+              + " CloudFormation custom-resource events");
+    }
+    if (event.requestType() == CfnEvent.RequestType.DELETE) {
+      log.info("delete: nothing to do, the image stays in the destination repository");
+      return CfnResponse.success(event, Map.of());
+    }
+    DeploymentProperties props = DeploymentProperties.parse(event.properties());
+    log.info(event.requestType().name().toLowerCase(Locale.ROOT) + ": " + props);
+    CopyResult result = deploy(props, deadline);
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("ImageDigest", result.digest());
+    data.put("ImageUri", result.imageUri());
+    log.info("done: " + result.imageUri());
+    return CfnResponse.success(event, data);
+  }
+
+  private Collaborators collaborators() {
+    Collaborators c = collaborators;
+    if (c == null) {
+      synchronized (this) {
+        c = collaborators;
+        if (c == null) {
+          c = factory.get();
+          collaborators = c;
+        }
+      }
+    }
+    return c;
   }
 
   private Deadline deadline(Context context, Instant started) {
@@ -120,66 +152,39 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
     return Deadline.at(started.plusMillis(remaining).minus(SAFETY_MARGIN), clock);
   }
 
-  /** Runs the copy on a worker thread so that the deadline holds whatever the copier does. */
-  private CopyResult copy(DeploymentProperties props, Deadline deadline) throws Exception {
-    LoggingCopyListener listener = new LoggingCopyListener(log);
-    ExecutorService worker =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "copy");
-              t.setDaemon(true);
-              return t;
-            });
-    Future<CopyResult> future =
-        worker.submit(
-            () -> {
-              CredentialResolver.Session session = credentials.session();
-              listener.stage("resolving credentials");
-              CopyRequest request =
-                  CopyRequest.builder(props.source(), props.destination())
-                      .sourceCredential(
-                          props.source() instanceof SourceLocation.Docker d
-                              ? session.resolve("SrcCreds", props.sourceCreds(), d.reference())
-                              : null)
-                      .destinationCredential(
-                          session.resolve(
-                              "DestCreds", props.destinationCreds(), props.destination()))
-                      .selection(props.selection())
-                      .archTags(props.archTags())
-                      .retryPolicy(props.retryPolicy())
-                      .deadline(deadline)
-                      .listener(listener)
-                      .build();
-              return copier.copy(request);
-            });
-    worker.shutdown();
+  /** Runs the copy on a worker thread of its own, so that the deadline holds whatever it does. */
+  private CopyResult deploy(DeploymentProperties props, Deadline deadline) throws Exception {
+    Progress progress = new Progress(new LogListener(log));
     try {
-      Duration left = deadline.remaining();
-      return future.get(Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      worker.awaitTermination(2, TimeUnit.SECONDS);
-      throw new Failure(
-          deadlineReason(
-              listener.lastStage(),
-              listener.blobsDone() + " blobs (" + mb(listener.bytesDone()) + ") copied"));
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof DeadlineExceededException d) {
-        throw new Failure(deadlineReason(listener.lastStage(), describe(d.progress())));
-      }
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw e;
+      return Workers.within(
+          "deployment",
+          deadline,
+          () -> {
+            Collaborators c = collaborators();
+            CredentialResolver.Session session = c.credentials().session();
+            progress.stage("resolving credentials");
+            CopyRequest request =
+                CopyRequest.builder(props.source(), props.destination())
+                    .sourceCredential(
+                        props.source() instanceof SourceLocation.Docker d
+                            ? session.resolve("SrcCreds", props.sourceCreds(), d.reference())
+                            : null)
+                    .destinationCredential(
+                        session.resolve("DestCreds", props.destinationCreds(), props.destination()))
+                    .selection(props.selection())
+                    .archTags(props.archTags())
+                    .additionalTags(props.additionalTags())
+                    .retryPolicy(props.retryPolicy())
+                    .deadline(deadline)
+                    .listener(progress.asListener())
+                    .build();
+            return c.copier().copy(request);
+          });
+    } catch (DeadlineExceededException e) {
+      throw new Failure(deadlineReason(progress.lastStage(), e.progress().describe() + " done"));
+    } catch (io.github.cdkecrdeployment.handler.common.DeadlineException e) {
+      throw new Failure(deadlineReason(progress.lastStage(), progress.doneLine()));
     }
-  }
-
-  private static String describe(CopyProgress p) {
-    return p.describe() + " done";
   }
 
   private static String deadlineReason(String stage, String done) {
@@ -192,10 +197,6 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
         + ". Raise memoryLimit (more memory also means more network and CPU for the copy) or"
         + " copy fewer platforms (imageArch instead of copyImageIndex), then deploy again;"
         + " blobs already copied are skipped";
-  }
-
-  private static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 
   /** The reason for an exception; messages of our own types already say what and how to fix. */
@@ -212,6 +213,19 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
         + e.getClass().getName()
         + (e.getMessage() != null ? ": " + e.getMessage() : "")
         + "; this is a bug in cdk-ecr-deployment, please report it with the log";
+  }
+
+  /** Progress as log lines. */
+  private record LogListener(Log log) implements CopyListener {
+    @Override
+    public void stage(String message) {
+      log.info(message);
+    }
+
+    @Override
+    public void blob(String digest, long size, BlobOutcome outcome, long nanos) {
+      log.info(Progress.blobLine(digest, size, outcome, nanos));
+    }
   }
 
   /** A failure whose message is already the complete reason. */

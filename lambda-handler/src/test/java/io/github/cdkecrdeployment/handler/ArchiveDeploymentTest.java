@@ -1,12 +1,15 @@
 package io.github.cdkecrdeployment.handler;
 
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.cdkecrdeployment.handler.archive.ArchiveCopier;
+import io.github.cdkecrdeployment.handler.copy.Copier;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.testing.AwsApiStub;
@@ -38,12 +41,8 @@ class ArchiveDeploymentTest {
 
   private JsonNode deploy(Map<String, String> props, Log log) throws Exception {
     AwsSettings settings = aws.settings().s3Endpoint(S3.endpoint()).build();
-    ImageCopiers copiers =
-        new ImageCopiers(
-            r -> {
-              throw new CopyException("no registry sources in this test", null, null);
-            },
-            new ArchiveCopier(() -> ArchiveCopier.s3Client(S3.settings()), registry));
+    Copier copiers =
+        Copier.builder().registries(registry).s3(() -> Copier.s3Client(S3.settings())).build();
     return TestHandlers.respond(
         TestHandlers.handler(settings, copiers, log),
         cfn,

@@ -1,5 +1,8 @@
 package io.github.cdkecrdeployment.handler;
 
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
+
 import static io.github.cdkecrdeployment.handler.testing.CfnEvents.LOGICAL_ID;
 import static io.github.cdkecrdeployment.handler.testing.CfnEvents.PHYSICAL_ID;
 import static io.github.cdkecrdeployment.handler.testing.CfnEvents.REQUEST_ID;

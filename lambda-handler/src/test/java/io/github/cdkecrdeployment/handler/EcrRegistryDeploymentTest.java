@@ -1,14 +1,16 @@
 package io.github.cdkecrdeployment.handler;
 
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.cdkecrdeployment.handler.archive.ArchiveCopier;
-import io.github.cdkecrdeployment.handler.copy.RegistryCopier;
-import io.github.cdkecrdeployment.handler.registry.JibRegistryAdapter;
+import io.github.cdkecrdeployment.handler.copy.Copier;
+import io.github.cdkecrdeployment.handler.registry.RegistryClient;
 import io.github.cdkecrdeployment.handler.registry.RequestRetry;
 import io.github.cdkecrdeployment.handler.testing.AwsApiStub;
 import io.github.cdkecrdeployment.handler.testing.CfnEvents;
@@ -83,11 +85,12 @@ class EcrRegistryDeploymentTest {
       Map<String, String> props, Log log, Duration remaining, String registryHost)
       throws Exception {
     AwsSettings settings = aws.settings().build();
-    JibRegistryAdapter adapter = new JibRegistryAdapter(FAST);
-    ImageCopiers copiers =
-        new ImageCopiers(
-            new RegistryCopier(adapter, FAST),
-            new ArchiveCopier(() -> ArchiveCopier.s3Client(S3.settings()), adapter));
+    Copier copiers =
+        Copier.builder()
+            .registries(new RegistryClient(FAST))
+            .blobRetry(FAST)
+            .s3(() -> Copier.s3Client(S3.settings()))
+            .build();
     cfn.clear();
     return TestHandlers.respond(
         TestHandlers.handler(settings, copiers, log),

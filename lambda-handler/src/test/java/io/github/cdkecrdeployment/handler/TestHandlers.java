@@ -1,5 +1,8 @@
 package io.github.cdkecrdeployment.handler;
 
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

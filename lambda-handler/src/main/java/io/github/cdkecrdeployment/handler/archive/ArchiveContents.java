@@ -18,7 +18,7 @@ import java.util.zip.ZipException;
  * @param entries every file by path
  * @param small the bytes of the small JSON files by path
  */
-record ArchiveContents(
+public record ArchiveContents(
     boolean gzip, Map<String, TarReader.Entry> entries, Map<String, byte[]> small) {
 
   /** Files up to this size are kept when they look like JSON. */
@@ -28,7 +28,7 @@ record ArchiveContents(
   static final long SMALL_BUDGET = 64L * 1024 * 1024;
 
   /** Reads the archive's table of contents. */
-  static ArchiveContents scan(S3Archive archive) throws IOException {
+  public static ArchiveContents scan(S3Archive archive) throws IOException {
     boolean gzip = isGzip(archive);
     Map<String, TarReader.Entry> entries = new LinkedHashMap<>();
     Map<String, byte[]> small = new LinkedHashMap<>();
@@ -112,7 +112,7 @@ record ArchiveContents(
   }
 
   /** The gzip stream of {@code archive} ended before its end marker. */
-  static ArchiveException truncatedGzip(S3Archive archive, EOFException e) {
+  public static ArchiveException truncatedGzip(S3Archive archive, EOFException e) {
     return new ArchiveException(
         archive.uri()
             + " is truncated: its gzip stream ends early ("
@@ -123,7 +123,7 @@ record ArchiveContents(
   }
 
   /** A tar reader over the archive from byte 0, decompressing when needed. */
-  static TarReader reader(S3Archive archive, InputStream raw, boolean gzip) throws IOException {
+  public static TarReader reader(S3Archive archive, InputStream raw, boolean gzip) throws IOException {
     if (gzip) {
       return new TarReader(
           new GZIPInputStream(new BufferedInputStream(raw, 64 * 1024), 64 * 1024),

@@ -1,12 +1,13 @@
 package io.github.cdkecrdeployment.handler.archive;
 
+import io.github.cdkecrdeployment.handler.common.Retryable;
 import java.io.IOException;
 
 /**
  * The archive cannot be used: it is missing, unreadable, truncated or corrupt, or the requested
  * image is not in it. The message names the archive and says how to fix it.
  */
-public class ArchiveException extends IOException {
+public class ArchiveException extends IOException implements Retryable {
   private static final long serialVersionUID = 1L;
 
   private final boolean permanent;
@@ -26,5 +27,10 @@ public class ArchiveException extends IOException {
   /** True when retrying the copy cannot help. */
   public boolean permanent() {
     return permanent;
+  }
+
+  @Override
+  public boolean isTransient() {
+    return !permanent;
   }
 }

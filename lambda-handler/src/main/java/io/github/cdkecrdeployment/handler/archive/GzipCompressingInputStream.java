@@ -10,7 +10,7 @@ import java.util.zip.Deflater;
  * on its way to the registry with no thread, pipe or temporary file. The output is deterministic
  * (fixed header, no timestamp), so the same layer always gets the same digest.
  */
-final class GzipCompressingInputStream extends InputStream {
+public final class GzipCompressingInputStream extends InputStream {
   /**
    * Speed over ratio: the Lambda's CPU share is small, and a slower level would make compression,
    * not the network, the bottleneck.
@@ -28,7 +28,8 @@ final class GzipCompressingInputStream extends InputStream {
   private int pendingPos;
   private boolean trailerWritten;
 
-  GzipCompressingInputStream(InputStream source) {
+  /** Compresses {@code source} as it is read. */
+  public GzipCompressingInputStream(InputStream source) {
     this.source = source;
   }
 

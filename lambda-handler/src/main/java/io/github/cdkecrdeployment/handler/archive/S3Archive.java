@@ -16,9 +16,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * be streamed from any offset, nothing is buffered beyond the transfer buffer, and no request ever
  * asks for a byte past the end (so an object whose size is a multiple of the block reads fine).
  */
-final class S3Archive {
+public final class S3Archive {
   /** Bytes per ranged GET in production. */
-  static final int DEFAULT_BLOCK_SIZE = 16 * 1024 * 1024;
+  public static final int DEFAULT_BLOCK_SIZE = 16 * 1024 * 1024;
 
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes \\d+-\\d+/(\\d+)");
   private static final int READ_ATTEMPTS = 4;
@@ -38,7 +38,7 @@ final class S3Archive {
   }
 
   /** Opens the object, learning its size from a first ranged GET (which also checks access). */
-  static S3Archive open(S3Client s3, String bucket, String key, int blockSize)
+  public static S3Archive open(S3Client s3, String bucket, String key, int blockSize)
       throws ArchiveException {
     String uri = "s3://" + bucket + "/" + key;
     try (ResponseInputStream<GetObjectResponse> r =
@@ -114,17 +114,17 @@ final class S3Archive {
   }
 
   /** Object size in bytes. */
-  long size() {
+  public long size() {
     return size;
   }
 
   /** {@code s3://bucket/key}. */
-  String uri() {
+  public String uri() {
     return "s3://" + bucket + "/" + key;
   }
 
   /** A stream of {@code length} bytes from {@code offset}; {@code skip} is cheap on it. */
-  InputStream open(long offset, long length) {
+  public InputStream open(long offset, long length) {
     if (offset < 0 || length < 0 || offset + length > size) {
       throw new IllegalArgumentException(
           "range " + offset + "+" + length + " outside of " + uri() + " (" + size + " bytes)");
@@ -177,7 +177,17 @@ final class S3Archive {
           pos += n;
           return n;
         } catch (InterruptedIOException e) {
-          throw e;
+          if (!(e instanceof java.net.SocketTimeoutException)) {
+            throw e;
+          }
+          // A stalled read is a transient failure: reopen at the current position.
+          dropBlock();
+          if (attempt >= READ_ATTEMPTS) {
+            throw new ArchiveException(
+                "reading S3 object " + uri() + " at byte " + pos + " timed out: " + e.getMessage(),
+                false,
+                e);
+          }
         } catch (IOException | SdkException e) {
           dropBlock();
           if (e instanceof AwsServiceException se) {

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * each entry's data offset so the data can later be fetched again by range. Unread data is skipped
  * with {@link InputStream#skip}, which {@link S3Archive} makes cheap. Not thread-safe.
  */
-final class TarReader {
+public final class TarReader {
   private static final int BLOCK = 512;
   private static final int MAX_META = 1024 * 1024;
 
@@ -30,12 +30,12 @@ final class TarReader {
    * @param size data size
    * @param linkName target of a hard ({@code 1}) or symbolic ({@code 2}) link, else empty
    */
-  record Entry(String name, char type, long offset, long size, String linkName) {
-    boolean isFile() {
+  public record Entry(String name, char type, long offset, long size, String linkName) {
+    public boolean isFile() {
       return type == '0' || type == '\0' || type == '7';
     }
 
-    boolean isLink() {
+    public boolean isLink() {
       return type == '1' || type == '2';
     }
   }
@@ -45,14 +45,14 @@ final class TarReader {
    * @param archive named in errors
    * @param knownSize the archive's size when known (plain tar in S3), else -1
    */
-  TarReader(InputStream in, String archive, long knownSize) {
+  public TarReader(InputStream in, String archive, long knownSize) {
     this.in = in;
     this.archive = archive;
     this.knownSize = knownSize;
   }
 
   /** The next entry, or null at the end of the archive. */
-  Entry next() throws IOException {
+  public Entry next() throws IOException {
     String longName = null;
     String longLink = null;
     long paxSize = -1;
@@ -132,7 +132,7 @@ final class TarReader {
   }
 
   /** Reads the current entry's data (at most {@code limit} bytes, else an error). */
-  byte[] readData(int limit) throws IOException {
+  public byte[] readData(int limit) throws IOException {
     if (current.size() > limit) {
       throw new ArchiveException(
           archive + ": entry " + current.name() + " is larger than " + limit + " bytes",
@@ -151,7 +151,7 @@ final class TarReader {
    * The current entry's data as a stream; valid until the next call to {@link #next()}. Ends with
    * an error when the archive ends early.
    */
-  InputStream data() throws IOException {
+  public InputStream data() throws IOException {
     skipTo(current.offset());
     Entry e = current;
     return new InputStream() {

@@ -2,8 +2,8 @@ package io.github.cdkecrdeployment.handler.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.cdkecrdeployment.handler.AwsSettings;
-import io.github.cdkecrdeployment.handler.Log;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import java.io.IOException;

@@ -8,7 +8,10 @@ import io.github.cdkecrdeployment.handler.copy.Selection;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import java.time.Duration;
+import io.github.cdkecrdeployment.handler.copy.CopyOptions;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +27,7 @@ import java.util.regex.Pattern;
  * @param destinationCreds {@code DestCreds} as written, or null
  * @param selection from {@code ImageArch} / {@code CopyImageIndex}
  * @param archTags {@code ArchImageTags}, empty when unset
+ * @param additionalTags {@code AdditionalTags}, empty when unset
  * @param retryPolicy {@code RetryConfigs}, {@link RetryPolicy#NONE} when unset
  */
 public record DeploymentProperties(
@@ -33,18 +37,31 @@ public record DeploymentProperties(
     String destinationCreds,
     Selection selection,
     Map<String, String> archTags,
+    List<String> additionalTags,
     RetryPolicy retryPolicy) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern ARCH = Pattern.compile("[a-z0-9_]+(/[a-z0-9_]+)?");
+  private static final Pattern ARCH = Pattern.compile("[a-z0-9_]+(/[a-z0-9_]+){0,2}");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Set<String> RETRY_KEYS = Set.of("numAttempts", "baseDelay", "maxDelay");
-  private static final Duration DEFAULT_BASE_DELAY = RetryPolicy.NONE.baseDelay();
-  private static final Duration DEFAULT_MAX_DELAY = RetryPolicy.NONE.maxDelay();
 
   /** Copies the map. */
   public DeploymentProperties {
     archTags = Map.copyOf(archTags);
+    additionalTags = List.copyOf(additionalTags);
+  }
+
+  /** The validated options, for the copy. */
+  public CopyOptions options() {
+    return new CopyOptions(
+        source,
+        sourceCreds,
+        destination,
+        destinationCreds,
+        selection,
+        archTags,
+        additionalTags,
+        retryPolicy);
   }
 
   /**
@@ -79,39 +96,32 @@ public record DeploymentProperties(
       throw new InvalidPropertyException("invalid DestImage: " + e.getMessage());
     }
 
-    boolean copyIndex = parseBoolean(props, "CopyImageIndex");
-    String arch = optional(props, "ImageArch");
-    if (arch != null && !ARCH.matcher(arch).matches()) {
-      throw new InvalidPropertyException(
-          "invalid ImageArch '"
-              + arch
-              + "': use an architecture such as amd64, arm64 or arm/v7 (the imageArch prop takes"
-              + " one element)");
-    }
-    if (arch != null && copyIndex) {
-      throw new InvalidPropertyException(
-          "ImageArch and CopyImageIndex cannot both be set: set imageArch to copy one platform, or"
-              + " copyImageIndex to copy the whole index");
-    }
-    Selection selection =
-        copyIndex
-            ? Selection.all()
-            : arch != null ? Selection.arch(arch) : Selection.defaultPlatform();
-
-    Map<String, String> archTags = parseArchTags(props);
-    if (!archTags.isEmpty() && !copyIndex) {
-      throw new InvalidPropertyException(
-          "ArchImageTags can only be specified when CopyImageIndex is \"true\": set"
-              + " copyImageIndex to true or remove archImageTags");
+    CopyOptions.Builder b =
+        CopyOptions.builder(CopyOptions.Names.CLOUDFORMATION)
+            .source(source)
+            .destination(destination)
+            .sourceCreds(optional(props, "SrcCreds"))
+            .destinationCreds(optional(props, "DestCreds"))
+            .all(parseBoolean(props, "CopyImageIndex"))
+            .arch(optional(props, "ImageArch"));
+    parseArchTags(props).forEach(b::archTag);
+    parseAdditionalTags(props).forEach(b::additionalTag);
+    parseRetry(props, b);
+    CopyOptions o;
+    try {
+      o = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPropertyException(e.getMessage());
     }
     return new DeploymentProperties(
-        source,
-        optional(props, "SrcCreds"),
-        destination,
-        optional(props, "DestCreds"),
-        selection,
-        archTags,
-        parseRetry(props));
+        o.source(),
+        o.sourceCreds(),
+        o.destination(),
+        o.destinationCreds(),
+        o.selection(),
+        o.archTags(),
+        o.additionalTags(),
+        o.retryPolicy());
   }
 
   private static String required(JsonNode props, String name, String form) {
@@ -210,11 +220,11 @@ public record DeploymentProperties(
     return tags;
   }
 
-  private static RetryPolicy parseRetry(JsonNode props) {
+  private static void parseRetry(JsonNode props, CopyOptions.Builder b) {
     String example = "{\"numAttempts\":3,\"baseDelay\":1,\"maxDelay\":30}";
     JsonNode n = parseJson(props, "RetryConfigs", example);
     if (n == null) {
-      return RetryPolicy.NONE;
+      return;
     }
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String key = it.next();
@@ -226,7 +236,6 @@ public record DeploymentProperties(
                 + example);
       }
     }
-    int attempts = 1;
     JsonNode a = n.get("numAttempts");
     if (a != null) {
       if (!a.isIntegralNumber() || !a.canConvertToInt() || a.asInt() < 1) {
@@ -235,25 +244,38 @@ public record DeploymentProperties(
                 + a
                 + ": it must be an integer of at least 1 (attempts of the whole copy)");
       }
-      attempts = a.asInt();
     }
-    Duration base = seconds(n, "baseDelay");
-    Duration max = seconds(n, "maxDelay");
-    if (base == null) {
-      base = max != null && max.compareTo(DEFAULT_BASE_DELAY) < 0 ? max : DEFAULT_BASE_DELAY;
+    b.attempts(a == null ? 1 : a.asInt())
+        .baseDelay(seconds(n, "baseDelay"), String.valueOf(n.get("baseDelay")))
+        .maxDelay(seconds(n, "maxDelay"), String.valueOf(n.get("maxDelay")));
+  }
+
+  private static List<String> parseAdditionalTags(JsonNode props) {
+    String v = optional(props, "AdditionalTags");
+    if (v == null) {
+      return List.of();
     }
-    if (max == null) {
-      max = base.compareTo(DEFAULT_MAX_DELAY) > 0 ? base : DEFAULT_MAX_DELAY;
+    JsonNode n;
+    try {
+      n = JSON.readTree(v);
+    } catch (JsonProcessingException e) {
+      n = null;
     }
-    if (base.compareTo(max) > 0) {
+    if (n == null || !n.isArray()) {
       throw new InvalidPropertyException(
-          "invalid RetryConfigs: baseDelay "
-              + n.get("baseDelay")
-              + " is greater than maxDelay "
-              + n.get("maxDelay")
-              + "; make baseDelay at most maxDelay (seconds)");
+          "invalid AdditionalTags '"
+              + v
+              + "': it is not a JSON array of tags; use an array like [\"v1\",\"stable\"]");
     }
-    return new RetryPolicy(attempts, base, max);
+    List<String> tags = new ArrayList<>();
+    for (JsonNode t : n) {
+      if (!t.isTextual()) {
+        throw new InvalidPropertyException(
+            "invalid AdditionalTags entry " + t + ": it is not a tag string; use e.g. \"v1\"");
+      }
+      tags.add(t.asText());
+    }
+    return tags;
   }
 
   private static Duration seconds(JsonNode n, String key) {
@@ -278,6 +300,7 @@ public record DeploymentProperties(
         + ", "
         + selection
         + (archTags.isEmpty() ? "" : ", archTags=" + archTags)
+        + (additionalTags.isEmpty() ? "" : ", additionalTags=" + additionalTags)
         + ", "
         + retryPolicy
         + (sourceCreds != null ? ", SrcCreds=<redacted>" : "")

@@ -1,6 +1,6 @@
 package io.github.cdkecrdeployment.handler.cfn;
 
-import io.github.cdkecrdeployment.handler.Log;
+import io.github.cdkecrdeployment.handler.common.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

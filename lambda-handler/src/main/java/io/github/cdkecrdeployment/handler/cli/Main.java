@@ -1,16 +1,16 @@
 package io.github.cdkecrdeployment.handler.cli;
 
-import io.github.cdkecrdeployment.handler.AwsSettings;
-import io.github.cdkecrdeployment.handler.ImageCopiers;
-import io.github.cdkecrdeployment.handler.Log;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.auth.CredentialException;
 import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
+import io.github.cdkecrdeployment.handler.copy.Copier;
 import io.github.cdkecrdeployment.handler.copy.CopyListener;
+import io.github.cdkecrdeployment.handler.copy.CopyOptions;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
-import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
-import io.github.cdkecrdeployment.handler.copy.Selection;
+import io.github.cdkecrdeployment.handler.copy.Progress;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
@@ -19,10 +19,8 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The command line: {@code java -jar cdk-ecr-deployment-handler.jar copy [options] SRC DEST} runs
@@ -56,6 +54,8 @@ public final class Main {
           "  --arch ARCH             copy only this architecture's image from an index, e.g. arm64,",
           "                          arm64/v8, arm/v7 (ImageArch); default linux/amd64",
           "  --arch-tag ARCH=TAG     with --all: also tag ARCH's image as TAG; repeatable (ArchImageTags)",
+          "  --tag TAG               also tag the copied image as TAG in DEST's repository; repeatable",
+          "                          (AdditionalTags); tags already at the digest are not pushed again",
           "  --src-creds C           source credentials (SrcCreds): USER:PASSWORD, or the name or ARN",
           "                          of a Secrets Manager secret holding USER:PASSWORD or",
           "                          {\"username\":...,\"password\":...}. Default: an ECR token for",
@@ -118,7 +118,7 @@ public final class Main {
       CopyRequest request =
           parsed.toRequest(
               new CredentialResolver(aws, log).session(), new StderrProgress(err, log));
-      CopyResult result = ImageCopiers.standard(aws).copy(request);
+      CopyResult result = Copier.standard(aws).copy(request);
       err.println(
           result.pushedNothing()
               ? "docker://" + result.destination() + " already holds " + result.digest()
@@ -151,33 +151,27 @@ public final class Main {
     }
   }
 
-  /** The arguments, checked; credentials still as given (they may need AWS calls to resolve). */
-  private record Parsed(
-      SourceLocation src,
-      ImageReference dest,
-      String srcCreds,
-      String destCreds,
-      Selection selection,
-      Map<String, String> archTags,
-      RetryPolicy policy,
-      boolean srcTls,
-      boolean destTls) {
+  /** The arguments, checked by the shared rules; TLS verification is command-line only. */
+  private record Parsed(CopyOptions options, boolean srcTls, boolean destTls) {
 
     CopyRequest toRequest(CredentialResolver.Session creds, CopyListener listener)
         throws CredentialException {
+      CopyOptions o = options;
       CopyRequest.Builder b =
-          CopyRequest.builder(src, dest)
-              .destinationCredential(credential(creds, "--dest-creds", destCreds, dest));
-      if (src instanceof SourceLocation.Docker docker) {
-        b.sourceCredential(credential(creds, "--src-creds", srcCreds, docker.reference()));
-      } else if (srcCreds != null) {
+          CopyRequest.builder(o.source(), o.destination())
+              .destinationCredential(
+                  credential(creds, "--dest-creds", o.destinationCreds(), o.destination()));
+      if (o.source() instanceof SourceLocation.Docker docker) {
+        b.sourceCredential(credential(creds, "--src-creds", o.sourceCreds(), docker.reference()));
+      } else if (o.sourceCreds() != null) {
         throw new CredentialException(
             "--src-creds is for registry sources; an s3:// source is read with the AWS"
                 + " credentials of this process");
       }
-      return b.selection(selection)
-          .archTags(archTags)
-          .retryPolicy(policy)
+      return b.selection(o.selection())
+          .archTags(o.archTags())
+          .additionalTags(o.additionalTags())
+          .retryPolicy(o.retryPolicy())
           .sourceTlsVerify(srcTls)
           .destinationTlsVerify(destTls)
           .listener(listener)
@@ -199,14 +193,7 @@ public final class Main {
     if (!args[0].equals("copy")) {
       throw new UsageException("unknown command '" + args[0] + "': use 'copy' (see --help)");
     }
-    boolean all = false;
-    String arch = null;
-    Map<String, String> archTags = new LinkedHashMap<>();
-    String srcCreds = null;
-    String destCreds = null;
-    Integer attempts = null;
-    Duration base = null;
-    Duration max = null;
+    CopyOptions.Builder o = CopyOptions.builder(CopyOptions.Names.COMMAND_LINE);
     boolean srcTls = true;
     boolean destTls = true;
     List<String> positional = new ArrayList<>();
@@ -224,9 +211,9 @@ public final class Main {
           if (value != null) {
             throw new UsageException("--all takes no value, got '" + a + "'");
           }
-          all = true;
+          o.all(true);
         }
-        case "--arch" -> arch = value != null ? value : next(args, ++i, name);
+        case "--arch" -> o.arch(value != null ? value : next(args, ++i, name));
         case "--arch-tag" -> {
           String v = value != null ? value : next(args, ++i, name);
           int e = v.indexOf('=');
@@ -234,23 +221,28 @@ public final class Main {
             throw new UsageException(
                 "--arch-tag expects ARCH=TAG, e.g. arm64=v1-arm64, got '" + v + "'");
           }
-          archTags.put(v.substring(0, e), v.substring(e + 1));
+          o.archTag(v.substring(0, e), v.substring(e + 1));
         }
-        case "--src-creds" -> srcCreds = value != null ? value : next(args, ++i, name);
-        case "--dest-creds" -> destCreds = value != null ? value : next(args, ++i, name);
+        case "--tag" -> o.additionalTag(value != null ? value : next(args, ++i, name));
+        case "--src-creds" -> o.sourceCreds(value != null ? value : next(args, ++i, name));
+        case "--dest-creds" -> o.destinationCreds(value != null ? value : next(args, ++i, name));
         case "--retry-attempts" -> {
           String v = value != null ? value : next(args, ++i, name);
           try {
-            attempts = Integer.parseInt(v.trim());
+            o.attempts(Integer.parseInt(v.trim()));
           } catch (NumberFormatException e) {
             throw new UsageException(
                 "--retry-attempts expects a whole number >= 1, got '" + v + "'");
           }
         }
-        case "--retry-base-delay" ->
-            base = seconds(value != null ? value : next(args, ++i, name), name);
-        case "--retry-max-delay" ->
-            max = seconds(value != null ? value : next(args, ++i, name), name);
+        case "--retry-base-delay" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          o.baseDelay(seconds(v, name), v);
+        }
+        case "--retry-max-delay" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          o.maxDelay(seconds(v, name), v);
+        }
         case "--src-tls-verify" ->
             srcTls = bool(value != null ? value : next(args, ++i, name), name);
         case "--dest-tls-verify" ->
@@ -271,34 +263,14 @@ public final class Main {
               + positional
               + "; e.g. copy docker://nginx:1.27 docker://123456789012.dkr.ecr.us-east-1.amazonaws.com/nginx:1.27");
     }
-    if (all && arch != null) {
-      throw new UsageException(
-          "imageArch and copyImageIndex cannot both be set (--arch and --all)");
-    }
-    if (!archTags.isEmpty() && !all) {
-      throw new UsageException(
-          "archImageTags can only be specified when copyImageIndex is true (--arch-tag needs --all)");
-    }
-    SourceLocation src = SourceLocation.parse(positional.get(0));
+    o.source(SourceLocation.parse(positional.get(0)));
     String destUri = positional.get(1);
     if (!destUri.startsWith("docker://")) {
       throw new UsageException(
           "DEST must be docker://[registry/]repository[:tag], got '" + destUri + "'");
     }
-    ImageReference dest = ImageReference.parse(destUri.substring("docker://".length()));
-    RetryPolicy policy = RetryPolicy.NONE;
-    if (attempts != null || base != null || max != null) {
-      Duration b = base != null ? base : RetryPolicy.NONE.baseDelay();
-      Duration m =
-          max != null
-              ? max
-              : (b.compareTo(RetryPolicy.NONE.maxDelay()) > 0 ? b : RetryPolicy.NONE.maxDelay());
-      policy = new RetryPolicy(attempts != null ? attempts : 1, b, m);
-    }
-    Selection selection =
-        all ? Selection.all() : arch != null ? Selection.arch(arch) : Selection.defaultPlatform();
-    return new Parsed(
-        src, dest, srcCreds, destCreds, selection, Map.copyOf(archTags), policy, srcTls, destTls);
+    o.destination(ImageReference.parse(destUri.substring("docker://".length())));
+    return new Parsed(o.build(), srcTls, destTls);
   }
 
   private static String next(String[] args, int i, String option) throws UsageException {
@@ -351,20 +323,7 @@ public final class Main {
 
     @Override
     public synchronized void blob(String digest, long size, BlobOutcome outcome, long nanos) {
-      double seconds = nanos / 1e9;
-      String rate =
-          outcome == BlobOutcome.COPIED && seconds > 0
-              ? String.format(Locale.ROOT, ", %.1f MB/s", size / 1e6 / seconds)
-              : "";
-      err.println(
-          String.format(
-              Locale.ROOT,
-              "blob %s %.1f MB %s in %.2f s%s",
-              digest,
-              size / 1e6,
-              outcome.name().toLowerCase(Locale.ROOT),
-              seconds,
-              rate));
+      err.println(Progress.blobLine(digest, size, outcome, nanos));
       err.flush();
     }
   }

@@ -1,6 +1,6 @@
 package io.github.cdkecrdeployment.handler.registry;
 
-import io.github.cdkecrdeployment.handler.copy.Deadline;
+import io.github.cdkecrdeployment.handler.common.Deadline;
 import java.io.IOException;
 
 /** Opens authenticated {@link RegistryRepository} views. Implementations are thread-safe. */

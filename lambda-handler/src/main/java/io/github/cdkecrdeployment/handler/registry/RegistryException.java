@@ -1,16 +1,20 @@
 package io.github.cdkecrdeployment.handler.registry;
 
+import io.github.cdkecrdeployment.handler.common.Retryable;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * A registry answered with an error, or could not be reached. The message names the image, the
  * registry, the HTTP status or registry error code and what to do; it never contains a credential.
+ * Built by {@link FailureClassifier}, the one place that decides what is transient.
  */
-public class RegistryException extends IOException {
+public class RegistryException extends IOException implements Retryable {
   private static final long serialVersionUID = 1L;
 
   private final int statusCode;
   private final String errorCode;
+  private final transient Duration retryAfter;
 
   /**
    * Creates one.
@@ -21,9 +25,15 @@ public class RegistryException extends IOException {
    * @param cause the underlying failure, or null
    */
   public RegistryException(String message, int statusCode, String errorCode, Throwable cause) {
+    this(message, statusCode, errorCode, cause, null);
+  }
+
+  RegistryException(
+      String message, int statusCode, String errorCode, Throwable cause, Duration retryAfter) {
     super(message, cause);
     this.statusCode = statusCode;
     this.errorCode = errorCode;
+    this.retryAfter = retryAfter;
   }
 
   /** HTTP status, or 0 when no response was received. */
@@ -36,21 +46,17 @@ public class RegistryException extends IOException {
     return errorCode;
   }
 
-  /** Error code of a TLS certificate that could not be verified (never retried). */
-  public static final String TLS_CERTIFICATE = "TLS_CERTIFICATE";
-
-  /** Error code of a request stopped because the copy's deadline passed (never retried). */
-  public static final String DEADLINE = "DEADLINE_EXCEEDED";
+  /** The server's {@code Retry-After}, or null. */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
 
   /**
    * True when trying again may succeed: no response at all (reset, timeout), 408, 429, 5xx, or the
-   * upload-session errors {@code BLOB_UPLOAD_UNKNOWN}/{@code BLOB_UPLOAD_INVALID}. Certificate
-   * errors and deadline stops are never transient.
+   * upload-session errors {@code BLOB_UPLOAD_UNKNOWN}/{@code BLOB_UPLOAD_INVALID}.
    */
+  @Override
   public boolean isTransient() {
-    if (TLS_CERTIFICATE.equals(errorCode) || DEADLINE.equals(errorCode)) {
-      return false;
-    }
     return statusCode == 0
         || statusCode == 408
         || statusCode == 429

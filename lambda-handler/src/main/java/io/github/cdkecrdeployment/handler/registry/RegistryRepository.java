@@ -7,13 +7,13 @@ import java.util.Optional;
 /**
  * One repository on one registry, already authenticated for the access it was opened with. This is
  * the only way the rest of the handler talks to a registry; the implementation sits on jib-core's
- * registry client (see {@code JibRegistryAdapter}).
+ * registry client (see {@link RegistryClient}).
  *
  * <p>Every method retries transient failures (408, 429, 5xx, resets, timeouts) within the deadline
  * it was opened with, and throws {@link RegistryException} with a message that names the image, the
  * registry, the HTTP status or registry error code and the fix. Implementations are thread-safe.
  */
-public interface RegistryRepository {
+public interface RegistryRepository extends AutoCloseable {
 
   /** The registry host (with port when not 443) and repository this view is bound to. */
   ImageReference reference();
@@ -60,4 +60,11 @@ public interface RegistryRepository {
    * @return the digest the registry reports
    */
   String pushManifest(RawManifest manifest, String tagOrDigest) throws IOException;
+
+  /**
+   * Closes every connection of this view that is still in use (a transfer blocked in a socket read
+   * after its copy was given up); later requests through it fail. Default: nothing to close.
+   */
+  @Override
+  default void close() {}
 }

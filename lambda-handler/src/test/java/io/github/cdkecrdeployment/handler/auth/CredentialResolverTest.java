@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.cdkecrdeployment.handler.AwsSettings;
-import io.github.cdkecrdeployment.handler.Log;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.testing.AwsApiStub;

@@ -25,31 +25,31 @@ class PlatformTest {
 
   @Test
   void arm64MatchesV8AndBare() throws Exception {
-    RegistryCopier.Platform arm64 = RegistryCopier.Platform.parseRequested("arm64");
+    PlatformMatcher arm64 = PlatformMatcher.parseRequested("arm64");
     assertTrue(arm64.matches(p("linux", "arm64", "v8")));
     assertTrue(arm64.matches(p("linux", "arm64", null)));
-    RegistryCopier.Platform v8 = RegistryCopier.Platform.parseRequested("arm64/v8");
+    PlatformMatcher v8 = PlatformMatcher.parseRequested("arm64/v8");
     assertTrue(v8.matches(p("linux", "arm64", null)));
     assertTrue(v8.matches(p("linux", "arm64", "v8")));
     assertTrue(
-        RegistryCopier.Platform.parseRequested("aarch64").matches(p("linux", "arm64", "v8")));
+        PlatformMatcher.parseRequested("aarch64").matches(p("linux", "arm64", "v8")));
   }
 
   @Test
   void armVariantsAndOs() throws Exception {
-    RegistryCopier.Platform arm = RegistryCopier.Platform.parseRequested("arm");
+    PlatformMatcher arm = PlatformMatcher.parseRequested("arm");
     assertTrue(arm.matches(p("linux", "arm", "v7")));
     assertTrue(arm.matches(p("linux", "arm", "v6")));
-    RegistryCopier.Platform v7 = RegistryCopier.Platform.parseRequested("arm/v7");
+    PlatformMatcher v7 = PlatformMatcher.parseRequested("arm/v7");
     assertTrue(v7.matches(p("linux", "arm", "v7")));
     assertFalse(v7.matches(p("linux", "arm", "v6")));
     assertFalse(
-        RegistryCopier.Platform.parseRequested("amd64").matches(p("unknown", "unknown", null)));
+        PlatformMatcher.parseRequested("amd64").matches(p("unknown", "unknown", null)));
     assertFalse(
-        RegistryCopier.Platform.parseRequested("amd64").matches(p("windows", "amd64", null)));
+        PlatformMatcher.parseRequested("amd64").matches(p("windows", "amd64", null)));
     assertEquals(
-        "linux/arm64/v8", RegistryCopier.Platform.parseRequested("linux/arm64/v8").toString());
+        "linux/arm64/v8", PlatformMatcher.parseRequested("linux/arm64/v8").toString());
     assertThrows(
-        IllegalArgumentException.class, () -> RegistryCopier.Platform.parseRequested("a/b/c/d"));
+        IllegalArgumentException.class, () -> PlatformMatcher.parseRequested("a/b/c/d"));
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.github.cdkecrdeployment.handler.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

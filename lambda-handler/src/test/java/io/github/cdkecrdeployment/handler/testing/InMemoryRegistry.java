@@ -1,6 +1,6 @@
 package io.github.cdkecrdeployment.handler.testing;
 
-import io.github.cdkecrdeployment.handler.copy.Deadline;
+import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;

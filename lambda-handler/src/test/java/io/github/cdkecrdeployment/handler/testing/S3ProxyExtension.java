@@ -1,6 +1,6 @@
 package io.github.cdkecrdeployment.handler.testing;
 
-import io.github.cdkecrdeployment.handler.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

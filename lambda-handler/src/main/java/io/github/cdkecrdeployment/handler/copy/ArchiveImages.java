@@ -1,10 +1,13 @@
-package io.github.cdkecrdeployment.handler.archive;
+package io.github.cdkecrdeployment.handler.copy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.cdkecrdeployment.handler.copy.Selection;
+import io.github.cdkecrdeployment.handler.archive.ArchiveContents;
+import io.github.cdkecrdeployment.handler.archive.ArchiveException;
+import io.github.cdkecrdeployment.handler.archive.TarReader;
+import io.github.cdkecrdeployment.handler.common.MediaTypes;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
-import io.github.cdkecrdeployment.handler.registry.Digests;
+import io.github.cdkecrdeployment.handler.common.Digests;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
 import java.io.IOException;
@@ -17,16 +20,19 @@ import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
- * What to push for the image chosen from an archive. Two shapes: a {@code docker save} image whose
- * manifest is built after its layers are pushed ({@link DockerSave}), and an OCI archive whose
- * manifests are pushed byte-exact ({@link Oci}).
+ * The image chosen from an archive's table of contents, in one of two shapes: a {@code docker
+ * save} image whose manifest is built after its layers are pushed ({@link DockerSave}), and an OCI
+ * layout whose manifests are pushed byte-exact ({@link Oci}). A Docker 25+ {@code docker save}
+ * holds both; its OCI manifest is used byte-exact when every layer in it is already compressed (as
+ * the containerd image store writes them), else the image is rebuilt with compressed layers as from
+ * a classic {@code docker save} (as skopeo does), which gives another digest.
  */
-sealed interface ArchivePlan {
+sealed interface ArchiveImages {
   ObjectMapper JSON = new ObjectMapper();
-  String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-  String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  String OCI_INDEX = MediaTypes.OCI_INDEX;
+  String OCI_MANIFEST = MediaTypes.OCI_MANIFEST;
+  String DOCKER_LIST = MediaTypes.DOCKER_LIST;
+  String DOCKER_MANIFEST = MediaTypes.DOCKER_MANIFEST;
 
   /**
    * A {@code docker save} image: config bytes and layer entries in manifest order.
@@ -36,7 +42,7 @@ sealed interface ArchivePlan {
    * @param layers layer entries, in order (may repeat)
    */
   record DockerSave(String name, byte[] config, List<TarReader.Entry> layers)
-      implements ArchivePlan {}
+      implements ArchiveImages {}
 
   /**
    * An OCI archive image: blobs with known digests, then manifests in push order.
@@ -53,7 +59,7 @@ sealed interface ArchivePlan {
       List<RawManifest> children,
       RawManifest top,
       Map<String, RawManifest> archTags)
-      implements ArchivePlan {}
+      implements ArchiveImages {}
 
   /**
    * A blob of an OCI archive.
@@ -63,19 +69,32 @@ sealed interface ArchivePlan {
    */
   record OciBlob(TarReader.Entry entry, BlobDescriptor descriptor) {}
 
-  /** Chooses the image and builds the plan. */
-  static ArchivePlan of(
+  /** Chooses the image. */
+  static ArchiveImages of(
       ArchiveContents contents,
       String uri,
       String ref,
       Selection selection,
       Map<String, String> archTags)
       throws ArchiveException {
-    if (contents.small().containsKey("manifest.json")) {
-      return dockerSave(contents, uri, ref);
-    }
+    boolean legacy = contents.small().containsKey("manifest.json");
     if (contents.small().containsKey("index.json")) {
-      return oci(contents, uri, ref, selection, archTags);
+      if (!legacy) {
+        return oci(contents, uri, ref, selection, archTags);
+      }
+      Oci oci;
+      try {
+        oci = oci(contents, uri, ref, selection, archTags);
+      } catch (ArchiveException e) {
+        // Its OCI side does not serve this request: the docker save side decides.
+        oci = null;
+      }
+      if (oci != null && allLayersCompressed(oci, uri)) {
+        return oci;
+      }
+    }
+    if (legacy) {
+      return dockerSave(contents, uri, ref);
     }
     throw new ArchiveException(
         uri
@@ -86,7 +105,7 @@ sealed interface ArchivePlan {
         null);
   }
 
-  private static ArchivePlan dockerSave(ArchiveContents contents, String uri, String ref)
+  private static ArchiveImages dockerSave(ArchiveContents contents, String uri, String ref)
       throws ArchiveException {
     JsonNode manifest = json(contents, "manifest.json", uri);
     if (!manifest.isArray() || manifest.isEmpty()) {
@@ -131,7 +150,7 @@ sealed interface ArchivePlan {
     return new DockerSave(name, config, layers);
   }
 
-  private static ArchivePlan oci(
+  private static Oci oci(
       ArchiveContents contents,
       String uri,
       String ref,
@@ -178,15 +197,26 @@ sealed interface ArchivePlan {
         b.addIndexChildren(body);
         top = selected;
         for (Map.Entry<String, String> t : archTags.entrySet()) {
-          JsonNode child = choose(body, Selection.arch(t.getKey()), uri, name);
+          JsonNode child =
+              choose(body, PlatformMatcher.parseRequested(t.getKey()), uri + " (" + name + ")");
           extra.put(t.getValue(), b.manifest(child));
         }
       } else {
-        JsonNode child = choose(body, selection, uri, name);
+        JsonNode child = choose(body, PlatformMatcher.of(selection), uri + " (" + name + ")");
         top = b.manifest(child);
         b.addManifestBlobs(parse(top.bytes(), uri, top.digest()), top.digest());
       }
     } else {
+      if (selection.kind() == Selection.Kind.ARCH) {
+        checkSinglePlatform(contents, body, PlatformMatcher.of(selection), uri, name);
+      }
+      if (!archTags.isEmpty()) {
+        throw new ArchiveException(
+            RegistrySource.singleWithArchTags(uri + " (" + name + ")", selected.mediaType())
+                .getMessage(),
+            true,
+            null);
+      }
       b.addManifestBlobs(body, selected.digest());
       top = selected;
     }
@@ -262,47 +292,51 @@ sealed interface ArchivePlan {
         || (body.has("manifests") && !body.has("layers"));
   }
 
-  /** The child of an index for a platform selection; arm64 matches arm64/v8. */
-  static JsonNode choose(JsonNode index, Selection selection, String uri, String name)
+  /** The child of an index for a platform, by the one rule set of every source. */
+  static JsonNode choose(JsonNode index, PlatformMatcher want, String source)
       throws ArchiveException {
-    String arch = selection.kind() == Selection.Kind.ARCH ? selection.arch() : "amd64";
-    String variant = null;
-    int slash = arch.indexOf('/');
-    if (slash > 0) {
-      variant = arch.substring(slash + 1);
-      arch = arch.substring(0, slash);
+    try {
+      return want.choose(index.path("manifests"), source);
+    } catch (CopyException e) {
+      throw new ArchiveException(e.getMessage(), true, null);
     }
-    List<String> available = new ArrayList<>();
-    for (JsonNode child : index.path("manifests")) {
-      JsonNode p = child.path("platform");
-      String os = p.path("os").asText("");
-      String a = p.path("architecture").asText("");
-      String v = p.path("variant").asText(null);
-      if (os.equals("unknown") || a.equals("unknown")) {
-        continue;
-      }
-      available.add(os + "/" + a + (v != null ? "/" + v : ""));
-      if (!os.equals("linux") || !a.equals(arch)) {
-        continue;
-      }
-      if (variant == null
-          || variant.equals(v)
-          || (arch.equals("arm64") && variant.equals("v8") && v == null)) {
-        return child;
+  }
+
+  /** A single image asked for by architecture must be that architecture. */
+  private static void checkSinglePlatform(
+      ArchiveContents contents, JsonNode manifest, PlatformMatcher want, String uri, String name)
+      throws ArchiveException {
+    String cfg = manifest.path("config").path("digest").asText("");
+    byte[] config = contents.small().get(blobPath(cfg));
+    JsonNode json = config == null ? null : parse(config, uri, cfg);
+    if (json != null && !want.matches(json)) {
+      throw new ArchiveException(
+          uri
+              + " ("
+              + name
+              + ") is a single-platform "
+              + PlatformMatcher.describe(json)
+              + " image, not "
+              + want
+              + " — drop ImageArch (--arch) or use a source that has "
+              + want,
+          true,
+          null);
+    }
+  }
+
+  /** True when no image manifest of the plan has an uncompressed layer. */
+  private static boolean allLayersCompressed(Oci oci, String uri) throws ArchiveException {
+    List<RawManifest> manifests = new ArrayList<>(oci.children());
+    manifests.add(oci.top());
+    for (RawManifest m : manifests) {
+      for (JsonNode l : parse(m.bytes(), uri, m.digest()).path("layers")) {
+        if (MediaTypes.isUncompressedLayer(l.path("mediaType").asText(""))) {
+          return false;
+        }
       }
     }
-    throw new ArchiveException(
-        uri
-            + ": image "
-            + name
-            + " has no linux/"
-            + arch
-            + (variant != null ? "/" + variant : "")
-            + " platform (it has "
-            + (available.isEmpty() ? "none" : String.join(", ", available))
-            + "); set imageArch to one of those or copy the whole index with copyImageIndex",
-        true,
-        null);
+    return true;
   }
 
   private static JsonNode json(ArchiveContents contents, String path, String uri)

@@ -1,4 +1,4 @@
-package io.github.cdkecrdeployment.handler;
+package io.github.cdkecrdeployment.handler.common;
 
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -1,5 +1,8 @@
 package io.github.cdkecrdeployment.handler.archive;
 
+import io.github.cdkecrdeployment.handler.copy.Copier;
+import io.github.cdkecrdeployment.handler.registry.RequestRetry;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.cdkecrdeployment.handler.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
-import io.github.cdkecrdeployment.handler.copy.Deadline;
+import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.copy.DeadlineExceededException;
 import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
 import io.github.cdkecrdeployment.handler.copy.Selection;
@@ -48,7 +51,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
-class ArchiveCopierTest {
+class ArchiveCopyTest {
   @RegisterExtension static final S3ProxyExtension S3 = new S3ProxyExtension();
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,16 +63,26 @@ class ArchiveCopierTest {
   private final InMemoryRegistry registry = new InMemoryRegistry();
 
   private S3Client client(AwsSettings settings) {
-    return ArchiveCopier.s3Client(settings);
+    return Copier.s3Client(settings);
   }
 
-  private ArchiveCopier copier() {
+  private Copier copier() {
     return copier(registry);
   }
 
   /** A copier reading from the test S3 with valid credentials, pushing to {@code to}. */
-  private ArchiveCopier copier(InMemoryRegistry to) {
-    return new ArchiveCopier(() -> client(S3.settings()), to, BLOCK);
+  private Copier copier(InMemoryRegistry to) {
+    return copier(to, () -> client(S3.settings()), BLOCK);
+  }
+
+  private static Copier copier(
+      InMemoryRegistry to, java.util.function.Supplier<S3Client> s3, int block) {
+    return Copier.builder()
+        .registries(to)
+        .s3(s3)
+        .archiveBlockSize(block)
+        .blobRetry(new RequestRetry(3, Duration.ofMillis(10), Duration.ofMillis(50)))
+        .build();
   }
 
   private CopyResult copy(String uri, Selection selection, Map<String, String> archTags)
@@ -237,10 +250,10 @@ class ArchiveCopierTest {
                 CopyException.class,
                 () -> copy("s3://" + BUCKET + "/oci.tar", Selection.arch("s390x"), Map.of()))
             .getMessage();
+    // The one platform rule of every source, worded the same as for a registry source.
     assertEquals(
-        "s3://archives/oci.tar: image @0: v1 has no linux/s390x platform (it has linux/amd64,"
-            + " linux/arm64/v8); set imageArch to one of those or copy the whole index with"
-            + " copyImageIndex",
+        "s3://archives/oci.tar (@0: v1) has no linux/s390x image; its index offers linux/amd64,"
+            + " linux/arm64/v8 — set ImageArch (--arch) to one of them, or CopyImageIndex (--all)",
         noPlatform);
   }
 
@@ -267,7 +280,7 @@ class ArchiveCopierTest {
         assertThrows(
                 CopyException.class,
                 () ->
-                    new ArchiveCopier(() -> client(wrong), registry, BLOCK)
+                    copier(registry, () -> client(wrong), BLOCK)
                         .copy(
                             CopyRequest.builder(
                                     SourceLocation.parse("s3://" + BUCKET + "/private.tar"), DEST)
@@ -380,7 +393,7 @@ class ArchiveCopierTest {
     S3.put(BUCKET, "hang.tar", legacyTar(img));
     // The config goes through; every layer push hangs.
     registry.stallStreamedPushes(Duration.ofSeconds(10));
-    ArchiveCopier copier = copier();
+    Copier copier = copier();
     CopyRequest request =
         CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/hang.tar"), DEST)
             .deadline(Deadline.after(Duration.ofMillis(1_500)))
@@ -451,7 +464,7 @@ class ArchiveCopierTest {
                         }))
             .build();
     CopyResult r =
-        new ArchiveCopier(() -> counting, registry, 64 * 1024)
+        copier(registry, () -> counting, 64 * 1024)
             .copy(
                 CopyRequest.builder(SourceLocation.parse("s3://" + BUCKET + "/big.tar"), DEST)
                     .build());

@@ -1,4 +1,4 @@
-package io.github.cdkecrdeployment.handler.registry;
+package io.github.cdkecrdeployment.handler.common;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package io.github.cdkecrdeployment.handler;
+package io.github.cdkecrdeployment.handler.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

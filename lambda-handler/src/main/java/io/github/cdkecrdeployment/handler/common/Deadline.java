@@ -1,4 +1,4 @@
-package io.github.cdkecrdeployment.handler.copy;
+package io.github.cdkecrdeployment.handler.common;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +43,8 @@ public final class Deadline {
   /** Time left, never negative. */
   public Duration remaining() {
     if (at.equals(Instant.MAX)) {
-      return Duration.ofSeconds(Long.MAX_VALUE);
+      // Far enough to never matter, near enough to convert to milliseconds without overflow.
+      return Duration.ofDays(365L * 100);
     }
     Duration left = Duration.between(clock.instant(), at);
     return left.isNegative() ? Duration.ZERO : left;
