@@ -1,14 +1,13 @@
 package io.github.cdkecrdeployment.handler;
 
-import io.github.cdkecrdeployment.handler.common.AwsSettings;
-import io.github.cdkecrdeployment.handler.common.Log;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.copy.Copier;
 import io.github.cdkecrdeployment.handler.registry.RegistryClient;
 import io.github.cdkecrdeployment.handler.registry.RequestRetry;

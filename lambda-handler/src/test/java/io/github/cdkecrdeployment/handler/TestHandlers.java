@@ -1,8 +1,5 @@
 package io.github.cdkecrdeployment.handler;
 
-import io.github.cdkecrdeployment.handler.common.AwsSettings;
-import io.github.cdkecrdeployment.handler.common.Log;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
 import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.copy.ImageCopier;
 import io.github.cdkecrdeployment.handler.testing.FakeLambdaContext;
 import io.github.cdkecrdeployment.handler.testing.ResponseUrlServer;
@@ -27,12 +26,18 @@ final class TestHandlers {
 
   /** A handler with AWS clients from {@code settings} and a response sender with short waits. */
   static EcrDeploymentHandler handler(AwsSettings settings, ImageCopier copier, Log log) {
+    return handler(settings, copier, log, Clock.systemUTC());
+  }
+
+  /** The same on a given clock (for the deadline). */
+  static EcrDeploymentHandler handler(
+      AwsSettings settings, ImageCopier copier, Log log, Clock clock) {
     return new EcrDeploymentHandler(
         new CredentialResolver(settings, log),
         copier,
         new ResponseSender(log, 3, Duration.ofMillis(10), Duration.ofSeconds(5)),
         log,
-        Clock.systemUTC());
+        clock);
   }
 
   /**

@@ -123,7 +123,8 @@ public record ArchiveContents(
   }
 
   /** A tar reader over the archive from byte 0, decompressing when needed. */
-  public static TarReader reader(S3Archive archive, InputStream raw, boolean gzip) throws IOException {
+  public static TarReader reader(S3Archive archive, InputStream raw, boolean gzip)
+      throws IOException {
     if (gzip) {
       return new TarReader(
           new GZIPInputStream(new BufferedInputStream(raw, 64 * 1024), 64 * 1024),

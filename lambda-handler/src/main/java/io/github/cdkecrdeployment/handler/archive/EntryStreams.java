@@ -65,9 +65,12 @@ public final class EntryStreams {
         null);
   }
 
-  /** Closes the shared reader, if any. */
-  public synchronized void close() {
-    closeReader();
+  /** Closes the shared reader, if any, and aborts every stream of the archive still open. */
+  public void close() {
+    synchronized (this) {
+      closeReader();
+    }
+    archive.abortAll();
   }
 
   private void closeReader() {

@@ -28,6 +28,8 @@ public final class S3Archive {
   private final String key;
   private final int blockSize;
   private final long size;
+  private final java.util.Set<RangeStream> open =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private S3Archive(S3Client s3, String bucket, String key, int blockSize, long size) {
     this.s3 = s3;
@@ -129,16 +131,28 @@ public final class S3Archive {
       throw new IllegalArgumentException(
           "range " + offset + "+" + length + " outside of " + uri() + " (" + size + " bytes)");
     }
-    return new RangeStream(offset, offset + length);
+    RangeStream s = new RangeStream(offset, offset + length);
+    open.add(s);
+    return s;
+  }
+
+  /**
+   * Aborts every stream still open (a copy that was given up): a read blocked on S3 fails at once
+   * instead of using the network into the next invocation.
+   */
+  public void abortAll() {
+    for (RangeStream s : open) {
+      s.close();
+    }
   }
 
   /** Reads [pos, end) block by block; reopens at the current position after a broken read. */
   private final class RangeStream extends InputStream {
     private long pos;
     private final long end;
-    private ResponseInputStream<GetObjectResponse> block;
+    private volatile ResponseInputStream<GetObjectResponse> block;
     private long blockEnd;
-    private boolean closed;
+    private volatile boolean closed;
 
     RangeStream(long start, long end) {
       this.pos = start;
@@ -161,6 +175,10 @@ public final class S3Archive {
         return 0;
       }
       for (int attempt = 1; ; attempt++) {
+        if (closed) {
+          // Aborted from another thread: the copy was given up.
+          throw new IOException("reading " + uri() + " stopped: the stream was closed");
+        }
         if (pos >= end) {
           return -1;
         }
@@ -170,7 +188,11 @@ public final class S3Archive {
             openBlock();
           }
           int want = (int) Math.min(len, blockEnd - pos);
-          int n = block.read(b, off, want);
+          ResponseInputStream<GetObjectResponse> cur = block;
+          if (cur == null) {
+            throw new IOException("reading " + uri() + " stopped: the stream was closed");
+          }
+          int n = cur.read(b, off, want);
           if (n < 0) {
             throw new IOException("S3 response ended early at byte " + pos);
           }
@@ -216,17 +238,18 @@ public final class S3Archive {
     }
 
     private void dropBlock() {
-      if (block != null) {
+      ResponseInputStream<GetObjectResponse> b = block;
+      block = null;
+      if (b != null) {
         // Abort rather than close: closing would drain the rest of the block.
         if (pos < blockEnd) {
-          block.abort();
+          b.abort();
         }
         try {
-          block.close();
+          b.close();
         } catch (IOException | RuntimeException ignored) {
           // The connection is discarded either way.
         }
-        block = null;
       }
     }
 
@@ -258,9 +281,10 @@ public final class S3Archive {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
       if (!closed) {
         closed = true;
+        open.remove(this);
         dropBlock();
       }
     }

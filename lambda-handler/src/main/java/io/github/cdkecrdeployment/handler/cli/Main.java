@@ -1,11 +1,11 @@
 package io.github.cdkecrdeployment.handler.cli;
 
-import io.github.cdkecrdeployment.handler.common.AwsSettings;
-import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.auth.CredentialException;
 import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
-import io.github.cdkecrdeployment.handler.copy.CopyException;
+import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.copy.Copier;
+import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyListener;
 import io.github.cdkecrdeployment.handler.copy.CopyOptions;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;

@@ -8,8 +8,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * Exponential backoff with full jitter (<a
  * href="https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/">why full
  * jitter</a>) on the AWS SDK's own {@link BackoffStrategy}, plus the bounds every retry here needs:
- * a total number of attempts, a server's {@code Retry-After} honoured up to the cap, and never a wait
- * that would pass the deadline.
+ * a total number of attempts, a server's {@code Retry-After} honoured up to the cap, and never a
+ * wait that would pass the deadline.
  *
  * @param attempts total attempts, at least 1
  * @param baseDelay ceiling of the first wait, positive
@@ -55,8 +55,8 @@ public record Backoff(int attempts, Duration baseDelay, Duration maxDelay) {
    * @throws DeadlineException when the wait would end past the deadline
    * @throws java.io.InterruptedIOException when the thread is interrupted
    */
-  public static void sleep(Duration wait, Deadline deadline, String what) throws DeadlineException,
-      java.io.InterruptedIOException {
+  public static void sleep(Duration wait, Deadline deadline, String what)
+      throws DeadlineException, java.io.InterruptedIOException {
     if (wait.compareTo(deadline.remaining()) >= 0) {
       throw new DeadlineException(what + ": not retried, the deadline would pass first");
     }

@@ -3,8 +3,8 @@ package io.github.cdkecrdeployment.handler.common;
 import java.io.IOException;
 
 /**
- * A request or wait was stopped because the copy's {@link Deadline} passed. Never retried; the
- * copy turns it into its deadline failure.
+ * A request or wait was stopped because the copy's {@link Deadline} passed. Never retried; the copy
+ * turns it into its deadline failure.
  */
 public class DeadlineException extends IOException {
   private static final long serialVersionUID = 1L;

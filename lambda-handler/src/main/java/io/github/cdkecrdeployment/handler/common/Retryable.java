@@ -1,8 +1,8 @@
 package io.github.cdkecrdeployment.handler.common;
 
 /**
- * A failure that knows whether trying the same step again may succeed: the one question every
- * retry loop here asks, answered by the code that understood the failure (the registry transport's
+ * A failure that knows whether trying the same step again may succeed: the one question every retry
+ * loop here asks, answered by the code that understood the failure (the registry transport's
  * classifier, the S3 reader).
  */
 public interface Retryable {

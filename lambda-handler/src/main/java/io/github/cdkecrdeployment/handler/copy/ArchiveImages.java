@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.archive.ArchiveContents;
 import io.github.cdkecrdeployment.handler.archive.ArchiveException;
 import io.github.cdkecrdeployment.handler.archive.TarReader;
+import io.github.cdkecrdeployment.handler.common.Digests;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
-import io.github.cdkecrdeployment.handler.common.Digests;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
 import java.io.IOException;
@@ -20,12 +20,12 @@ import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
- * The image chosen from an archive's table of contents, in one of two shapes: a {@code docker
- * save} image whose manifest is built after its layers are pushed ({@link DockerSave}), and an OCI
- * layout whose manifests are pushed byte-exact ({@link Oci}). A Docker 25+ {@code docker save}
- * holds both; its OCI manifest is used byte-exact when every layer in it is already compressed (as
- * the containerd image store writes them), else the image is rebuilt with compressed layers as from
- * a classic {@code docker save} (as skopeo does), which gives another digest.
+ * The image chosen from an archive's table of contents, in one of two shapes: a {@code docker save}
+ * image whose manifest is built after its layers are pushed ({@link DockerSave}), and an OCI layout
+ * whose manifests are pushed byte-exact ({@link Oci}). A Docker 25+ {@code docker save} holds both;
+ * its OCI manifest is used byte-exact when every layer in it is already compressed (as the
+ * containerd image store writes them), else the image is rebuilt with compressed layers as from a
+ * classic {@code docker save} (as skopeo does), which gives another digest.
  */
 sealed interface ArchiveImages {
   ObjectMapper JSON = new ObjectMapper();
@@ -268,7 +268,13 @@ sealed interface ArchiveImages {
     void addManifestBlobs(JsonNode manifest, String digest) throws ArchiveException {
       List<JsonNode> descs = new ArrayList<>();
       descs.add(manifest.path("config"));
-      manifest.path("layers").forEach(descs::add);
+      for (JsonNode l : manifest.path("layers")) {
+        // Foreign (non-distributable) layers stay where their URLs point, as for every source.
+        if (!(l.has("urls") && l.path("urls").size() > 0)) {
+          descs.add(l);
+        }
+      }
+      manifest.path("blobs").forEach(descs::add);
       for (JsonNode d : descs) {
         String blob = d.path("digest").asText("");
         if (blob.isEmpty()) {

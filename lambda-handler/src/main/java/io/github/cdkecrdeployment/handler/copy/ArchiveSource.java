@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Builds the {@link CopyPlan} of an {@code s3://bucket/key[:ref]} source: a {@code docker save}
  * tarball (legacy and Docker 25+ OCI layouts) or an OCI archive, plain or gzip'd. A first pass
  * reads the table of contents and the small JSON files (on a plain tar it seeks over the layers
- * instead of downloading them); the plan's blobs then stream from S3 by ranged reads, or in
- * archive order from a gzip'd one. OCI manifests are pushed byte-exact; a {@code docker save}
- * image gets a manifest built from its pushed layers, uncompressed ones gzip'd on the way.
+ * instead of downloading them); the plan's blobs then stream from S3 by ranged reads, or in archive
+ * order from a gzip'd one. OCI manifests are pushed byte-exact; a {@code docker save} image gets a
+ * manifest built from its pushed layers, uncompressed ones gzip'd on the way.
  */
 final class ArchiveSource {
   private final S3Client s3;
@@ -84,15 +84,11 @@ final class ArchiveSource {
   }
 
   private CopyPlan dockerSave(
-      ArchiveImages.DockerSave image,
-      Selection selection,
-      Map<String, String> archTags,
-      String uri)
+      ArchiveImages.DockerSave image, Selection selection, Map<String, String> archTags, String uri)
       throws ArchiveException {
     if (!archTags.isEmpty()) {
       throw new ArchiveException(
-          RegistrySource.singleWithArchTags(
-                  uri + " (" + image.name() + ")", "docker save image")
+          RegistrySource.singleWithArchTags(uri + " (" + image.name() + ")", "docker save image")
               .getMessage(),
           true,
           null);
@@ -126,7 +122,8 @@ final class ArchiveSource {
     for (TarReader.Entry e : image.layers()) {
       layers.putIfAbsent(e.name(), e);
     }
-    for (TarReader.Entry e : inArchiveOrder(List.copyOf(layers.values()), TarReader.Entry::offset)) {
+    for (TarReader.Entry e :
+        inArchiveOrder(List.copyOf(layers.values()), TarReader.Entry::offset)) {
       blobs.add(new CopyPlan.PlannedBlob(e.name(), null, e.size(), entry(e, true)));
     }
     return new CopyPlan(
@@ -139,15 +136,16 @@ final class ArchiveSource {
         null);
   }
 
-  private static <T> List<T> inArchiveOrder(List<T> items, java.util.function.ToLongFunction<T> at) {
+  private static <T> List<T> inArchiveOrder(
+      List<T> items, java.util.function.ToLongFunction<T> at) {
     List<T> sorted = new ArrayList<>(items);
     sorted.sort(Comparator.comparingLong(at));
     return sorted;
   }
 
   /**
-   * The bytes of an archive entry; a {@code docker save} layer is sniffed: gzip and zstd go as
-   * they are, anything else is gzip-compressed on the way.
+   * The bytes of an archive entry; a {@code docker save} layer is sniffed: gzip and zstd go as they
+   * are, anything else is gzip-compressed on the way.
    */
   private BlobSource entry(TarReader.Entry e, boolean layer) {
     return () -> {

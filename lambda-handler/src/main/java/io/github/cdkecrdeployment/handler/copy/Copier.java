@@ -186,7 +186,8 @@ public final class Copier implements ImageCopier {
               blobRetry,
               deadline);
       PlanPusher.Outcome o = pusher.push(plan);
-      return new CopyResult(o.digest(), request.destination(), progress.snapshot(), o.pushedNothing());
+      return new CopyResult(
+          o.digest(), request.destination(), progress.snapshot(), o.pushedNothing());
     } catch (CopyException e) {
       if (e instanceof DeadlineExceededException) {
         throw e;
@@ -254,8 +255,7 @@ public final class Copier implements ImageCopier {
     }
   }
 
-  private static RegistryRepository join(CompletableFuture<RegistryRepository> f)
-      throws Exception {
+  private static RegistryRepository join(CompletableFuture<RegistryRepository> f) throws Exception {
     try {
       return f.get();
     } catch (java.util.concurrent.ExecutionException e) {

@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * What one copy pushes, built by a source ({@link RegistrySource}, {@link ArchiveSource}) and run
  * by the one {@link PlanPusher}: the blobs (deduplicated, each with where its bytes come from), the
- * child manifests in push order, the manifests extra tags point at, and the top manifest. Immutable.
+ * child manifests in push order, the manifests extra tags point at, and the top manifest.
+ * Immutable.
  *
  * @param name how the selected image is named in messages
  * @param blobs every blob to push

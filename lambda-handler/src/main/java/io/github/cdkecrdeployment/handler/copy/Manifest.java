@@ -32,7 +32,9 @@ record Manifest(RawManifest raw, JsonNode json, boolean index) {
       json = JSON.readTree(raw.bytes());
     } catch (IOException e) {
       throw new CopyException(
-          "manifest " + raw.digest() + " of " + source + " is not JSON: " + e.getMessage(), null, e);
+          "manifest " + raw.digest() + " of " + source + " is not JSON: " + e.getMessage(),
+          null,
+          e);
     }
     if (json == null || !json.isObject()) {
       throw new CopyException(

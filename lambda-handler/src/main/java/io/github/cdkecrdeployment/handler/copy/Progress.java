@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one progress model of a copy: what is planned, what is done, the last stage, forwarded to
- * the {@link CopyListener}; and the one wording of its lines, for the handler's log and the command
+ * The one progress model of a copy: what is planned, what is done, the last stage, forwarded to the
+ * {@link CopyListener}; and the one wording of its lines, for the handler's log and the command
  * line's stderr alike. Thread-safe.
  */
 public final class Progress {
@@ -56,8 +56,8 @@ public final class Progress {
   }
 
   /**
-   * A listener that records into this progress (and forwards to its listener): a caller that runs
-   * a copy can say how far it got even when it stops waiting for it.
+   * A listener that records into this progress (and forwards to its listener): a caller that runs a
+   * copy can say how far it got even when it stops waiting for it.
    */
   public CopyListener asListener() {
     return new CopyListener() {
@@ -75,7 +75,10 @@ public final class Progress {
 
   /** {@code 3 blobs (120.5 MB) copied}. */
   public String doneLine() {
-    return blobsDone.get() + " blobs (" + String.format(Locale.ROOT, "%.1f MB", bytesDone.get() / 1e6) + ") copied";
+    return blobsDone.get()
+        + " blobs ("
+        + String.format(Locale.ROOT, "%.1f MB", bytesDone.get() / 1e6)
+        + ") copied";
   }
 
   /** How far it got. */
@@ -84,8 +87,8 @@ public final class Progress {
   }
 
   /**
-   * The line for one finished blob: {@code blob sha256:… copied in 0.50 s (1234 bytes, 1.2 MB,
-   * 2.4 MB/s)}.
+   * The line for one finished blob: {@code blob sha256:… copied in 0.50 s (1234 bytes, 1.2 MB, 2.4
+   * MB/s)}.
    */
   public static String blobLine(String digest, long size, BlobOutcome outcome, long nanos) {
     double seconds = nanos / 1e9;

@@ -144,8 +144,7 @@ final class RegistrySource {
     }
   }
 
-  private void collect(
-      Node n, Map<String, CopyPlan.PlannedBlob> blobs, List<RawManifest> order) {
+  private void collect(Node n, Map<String, CopyPlan.PlannedBlob> blobs, List<RawManifest> order) {
     for (Node c : n.children()) {
       collect(c, blobs, order);
     }

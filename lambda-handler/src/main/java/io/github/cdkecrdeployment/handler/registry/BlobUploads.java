@@ -15,8 +15,8 @@ import java.time.Duration;
 /**
  * Blob uploads of one {@link HttpRepository} (<a
  * href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-blobs">spec</a>):
- * cross-repository mount, the monolithic PUT of a blob whose digest is known, and the PATCH + PUT of
- * one whose digest is computed while it streams. An upload cannot be replayed from a consumed
+ * cross-repository mount, the monolithic PUT of a blob whose digest is known, and the PATCH + PUT
+ * of one whose digest is computed while it streams. An upload cannot be replayed from a consumed
  * stream, so its failures are left to the caller, which restarts the blob from its HEAD.
  */
 final class BlobUploads {
@@ -69,8 +69,7 @@ final class BlobUploads {
       return;
     }
     try {
-      HttpURLConnection d =
-          repo.open(repo.url("/").resolve(location), "DELETE", a.header());
+      HttpURLConnection d = repo.open(repo.url("/").resolve(location), "DELETE", a.header());
       try {
         d.getResponseCode();
         Transport.readBody(d, 65536);
@@ -116,7 +115,8 @@ final class BlobUploads {
                 location,
                 repo.auth().header(),
                 counted,
-                // The whole upload happens before the answer: it gets the deadline, never unbounded.
+                // The whole upload happens before the answer: it gets the deadline, never
+                // unbounded.
                 left.compareTo(UPLOAD_TIMEOUT) < 0 ? max1ms(left) : UPLOAD_TIMEOUT,
                 repo.tlsVerify(),
                 repo.failures(),

@@ -17,10 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One repository on one registry over the Docker Registry HTTP API V2 / OCI distribution spec (<a
- * href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md">spec</a>):
- * manifests by tag or digest with their exact bytes, blob HEAD/GET, cross-repository mounts and
- * uploads. Every request carries the {@code Authorization} the {@link JibAuthenticator} negotiated
- * (a 401 renegotiates once and resends: a token may expire mid-copy) and is retried per {@link
+ * href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md">spec</a>): manifests
+ * by tag or digest with their exact bytes, blob HEAD/GET, cross-repository mounts and uploads.
+ * Every request carries the {@code Authorization} the {@link JibAuthenticator} negotiated (a 401
+ * renegotiates once and resends: a token may expire mid-copy) and is retried per {@link
  * RequestRetry} within the deadline. Thread-safe.
  */
 final class HttpRepository implements RegistryRepository {
@@ -403,8 +403,8 @@ final class HttpRepository implements RegistryRepository {
   }
 
   /**
-   * A blob body being read: a failure mid-body is classified (a reset or a stall is transient)
-   * and says it happened reading from this registry, not writing to the destination.
+   * A blob body being read: a failure mid-body is classified (a reset or a stall is transient) and
+   * says it happened reading from this registry, not writing to the destination.
    */
   private final class SourceStream extends FilterInputStream {
     private final HttpURLConnection connection;

@@ -24,8 +24,8 @@ public final class RegistryClient implements RegistryConnector {
   }
 
   /**
-   * A client with a given per-request retry and read timeout (tests use short ones to stall a
-   * body past it).
+   * A client with a given per-request retry and read timeout (tests use short ones to stall a body
+   * past it).
    *
    * @param readTimeout longest silence while waiting for bytes
    */

@@ -27,8 +27,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * HTTP for every registry request: {@link HttpURLConnection}, which keeps connections alive between
  * requests and writes request bodies straight to the socket (measured about 1.5x the throughput of
  * jib-core's transport and of the JDK {@link HttpClient}; see bench/README.md). One TLS context for
- * all connections: the JVM's default trust ({@code -Djavax.net.ssl.trustStore=…}); only the
- * command line's {@code --*-tls-verify=false} uses a trust-all context.
+ * all connections: the JVM's default trust ({@code -Djavax.net.ssl.trustStore=…}); only the command
+ * line's {@code --*-tls-verify=false} uses a trust-all context.
  *
  * <p>The one exception is the upload whose digest is known only after the body ({@code PATCH},
  * which {@link HttpURLConnection} cannot send): it goes over a JDK {@link HttpClient} made on first

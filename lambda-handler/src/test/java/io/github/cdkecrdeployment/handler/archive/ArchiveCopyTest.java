@@ -1,8 +1,5 @@
 package io.github.cdkecrdeployment.handler.archive;
 
-import io.github.cdkecrdeployment.handler.copy.Copier;
-import io.github.cdkecrdeployment.handler.registry.RequestRetry;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,16 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Deadline;
+import io.github.cdkecrdeployment.handler.copy.Copier;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
-import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.copy.DeadlineExceededException;
 import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
 import io.github.cdkecrdeployment.handler.copy.Selection;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
+import io.github.cdkecrdeployment.handler.registry.RequestRetry;
 import io.github.cdkecrdeployment.handler.testing.ImageArchives;
 import io.github.cdkecrdeployment.handler.testing.ImageArchives.Image;
 import io.github.cdkecrdeployment.handler.testing.InMemoryRegistry;
@@ -176,6 +175,20 @@ class ArchiveCopyTest {
     Image img = ImageArchives.image(4, "amd64", 2, 30_000);
     S3.put(BUCKET, "docker25.tar", ImageArchives.dockerSaveOci(img, "app:v1").finish());
     assertDockerSaveImage(copy("s3://" + BUCKET + "/docker25.tar:docker.io/library/app:v1"), img);
+  }
+
+  @Test
+  void copiesADocker25ArchiveWithCompressedLayersByteExact() throws Exception {
+    // The containerd image store's docker save keeps the registry's gzip'd layers: its OCI
+    // manifest is the image's own and must arrive unchanged, digest and all.
+    Image img = ImageArchives.image(41, "amd64", 2, 20_000);
+    ImageArchives.OciArchive a = ImageArchives.dockerSaveOci(img, "app:v1", true);
+    S3.put(BUCKET, "containerd.tar", a.tar().finish());
+    CopyResult r = copy("s3://" + BUCKET + "/containerd.tar:app:v1");
+    assertEquals(a.manifestDigests().get(0), r.digest());
+    assertEquals(
+        "application/vnd.oci.image.manifest.v1+json",
+        registry.manifest(DEST.repositoryUri(), "v1").mediaType());
   }
 
   @Test

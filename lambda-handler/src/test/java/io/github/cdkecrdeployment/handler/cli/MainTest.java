@@ -130,6 +130,22 @@ class MainTest {
   }
 
   @Test
+  void retryOptionsFollowTheSameRulesAsRetryConfigs() throws Exception {
+    // RetryConfigs {"maxDelay":0.5} is valid: base delay then defaults to the same 0.5 s.
+    Run r =
+        run(
+            "copy",
+            "--retry-max-delay",
+            "0.5",
+            "--dest-creds",
+            DEST.server().credentialString(),
+            src("cli/app:1.0"),
+            dest("cli/retry:v1"));
+    assertEquals(0, r.code(), r.err());
+    assertEquals(amd64.digest(), r.lastOutLine());
+  }
+
+  @Test
   void usageErrorsExitTwoWithOneLine() {
     String[][] cases = {
       {},
@@ -294,7 +310,8 @@ class MainTest {
             List.of(
                 cmd.get(0), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     untrusted.addAll(List.of("copy", src("cli/app:1.0"), dest("cli/child:v2")));
-    long t0 = System.nanoTime();
+    // That it fails without retrying the handshake is checked with an injected clock in
+    // RegistryClientTest.untrustedCertificateFailsAtOnceSayingHowToTrustIt.
     Process q = new ProcessBuilder(untrusted).redirectErrorStream(true).start();
     String text = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(q.waitFor(60, TimeUnit.SECONDS));
@@ -302,6 +319,5 @@ class MainTest {
     assertTrue(
         text.contains("TLS certificate problem") && text.contains("-Djavax.net.ssl.trustStore="),
         text);
-    assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "certificate error was not fast");
   }
 }

@@ -31,8 +31,7 @@ class PlatformTest {
     PlatformMatcher v8 = PlatformMatcher.parseRequested("arm64/v8");
     assertTrue(v8.matches(p("linux", "arm64", null)));
     assertTrue(v8.matches(p("linux", "arm64", "v8")));
-    assertTrue(
-        PlatformMatcher.parseRequested("aarch64").matches(p("linux", "arm64", "v8")));
+    assertTrue(PlatformMatcher.parseRequested("aarch64").matches(p("linux", "arm64", "v8")));
   }
 
   @Test
@@ -43,13 +42,9 @@ class PlatformTest {
     PlatformMatcher v7 = PlatformMatcher.parseRequested("arm/v7");
     assertTrue(v7.matches(p("linux", "arm", "v7")));
     assertFalse(v7.matches(p("linux", "arm", "v6")));
-    assertFalse(
-        PlatformMatcher.parseRequested("amd64").matches(p("unknown", "unknown", null)));
-    assertFalse(
-        PlatformMatcher.parseRequested("amd64").matches(p("windows", "amd64", null)));
-    assertEquals(
-        "linux/arm64/v8", PlatformMatcher.parseRequested("linux/arm64/v8").toString());
-    assertThrows(
-        IllegalArgumentException.class, () -> PlatformMatcher.parseRequested("a/b/c/d"));
+    assertFalse(PlatformMatcher.parseRequested("amd64").matches(p("unknown", "unknown", null)));
+    assertFalse(PlatformMatcher.parseRequested("amd64").matches(p("windows", "amd64", null)));
+    assertEquals("linux/arm64/v8", PlatformMatcher.parseRequested("linux/arm64/v8").toString());
+    assertThrows(IllegalArgumentException.class, () -> PlatformMatcher.parseRequested("a/b/c/d"));
   }
 }

@@ -1,21 +1,19 @@
 package io.github.cdkecrdeployment.handler.copy;
 
-import io.github.cdkecrdeployment.handler.common.Deadline;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.copy.CopyListener.BlobOutcome;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
-import io.github.cdkecrdeployment.handler.registry.RegistryClient;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
+import io.github.cdkecrdeployment.handler.registry.RegistryClient;
 import io.github.cdkecrdeployment.handler.registry.RegistryConnector;
 import io.github.cdkecrdeployment.handler.registry.RegistryRepository;
 import io.github.cdkecrdeployment.handler.registry.RequestRetry;
@@ -376,6 +374,49 @@ class RegistryCopyTest {
       assertAt("t/faults", "v1", amd64);
       assertEquals(2, proxy.count("PUT", "/manifests/v1"));
       assertEquals(amd64.blobs().size() + 2, proxy.count("PUT", "/blobs/uploads/"));
+    }
+  }
+
+  @Test
+  void aSourceThatStallsMidBodyPastTheReadTimeoutIsRetriedAndTheCopyIsByteExact() throws Exception {
+    // A socket timeout while the blob streams is a transient failure of the source, retried from
+    // the blob's HEAD; it is neither an interruption nor a failure of the destination.
+    TestImages.Blob layer = dockerAmd64.blobs().get(1);
+    try (FaultProxy proxy = FaultProxy.start(SRC.server())) {
+      proxy.inject(
+          FaultProxy.Fault.stallBody("GET", "/blobs/" + layer.digest(), 1, Duration.ofSeconds(4)));
+      CopyResult r =
+          Copier.builder()
+              .registries(new RegistryClient(FAST, Duration.ofSeconds(1)))
+              .blobRetry(FAST)
+              .build()
+              .copy(
+                  CopyRequest.builder(
+                          SourceLocation.parse("docker://" + proxy.host() + "/lib/single:docker"),
+                          ImageReference.parse(DEST.server().image("t/stall", "v1")))
+                      .destinationCredential(DEST.server().credential())
+                      .build());
+      assertEquals(dockerAmd64.digest(), r.digest());
+      assertAt("t/stall", "v1", dockerAmd64);
+      assertEquals(2, proxy.count("GET", "/blobs/" + layer.digest()));
+    }
+  }
+
+  @Test
+  void aTokenRefusedMidCopyIsRenegotiatedAndTheCopyGoesOn() throws Exception {
+    // The registry answers one blob GET with 401, as when a bearer token expires mid-copy.
+    TestImages.Blob layer = dockerAmd64.blobs().get(1);
+    try (FaultProxy proxy = FaultProxy.start(SRC.server())) {
+      proxy.inject(FaultProxy.Fault.status("GET", "/blobs/" + layer.digest(), 1, 401));
+      CopyResult r =
+          copy(
+              CopyRequest.builder(
+                      SourceLocation.parse("docker://" + proxy.host() + "/lib/single:docker"),
+                      ImageReference.parse(DEST.server().image("t/expired", "v1")))
+                  .destinationCredential(DEST.server().credential())
+                  .build());
+      assertEquals(dockerAmd64.digest(), r.digest());
+      assertAt("t/expired", "v1", dockerAmd64);
     }
   }
 

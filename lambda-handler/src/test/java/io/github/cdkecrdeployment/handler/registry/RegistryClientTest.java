@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.DeadlineException;
-import io.github.cdkecrdeployment.handler.testing.TickingClock;
 import io.github.cdkecrdeployment.handler.testing.FaultProxy;
 import io.github.cdkecrdeployment.handler.testing.RegistryExtension;
 import io.github.cdkecrdeployment.handler.testing.RegistryServer;
@@ -16,6 +15,7 @@ import io.github.cdkecrdeployment.handler.testing.TestCa;
 import io.github.cdkecrdeployment.handler.testing.TestImages;
 import io.github.cdkecrdeployment.handler.testing.TestImages.Format;
 import io.github.cdkecrdeployment.handler.testing.TestImages.Node;
+import io.github.cdkecrdeployment.handler.testing.TickingClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -179,7 +179,8 @@ class RegistryClientTest {
           assertThrows(
               IOException.class,
               () ->
-                  new RegistryClient(new RequestRetry(50, Duration.ofMillis(1), Duration.ofMillis(2)))
+                  new RegistryClient(
+                          new RequestRetry(50, Duration.ofMillis(1), Duration.ofMillis(2)))
                       .open(ref(r, "a/b"), null, false, true, soon));
       assertTrue(e instanceof TlsTrustException, e.toString());
       assertTrue(e.getMessage().contains("-Djavax.net.ssl.trustStore="), e.getMessage());

@@ -13,10 +13,17 @@ public final class FakeLambdaContext implements Context {
   public static final String LOG_STREAM = "2026/11/26/[$LATEST]0123456789abcdef0123456789abcdef";
 
   private final long deadlineMillis;
+  private final java.time.Clock clock;
 
   /** A context with {@code remaining} time left from now. */
   public FakeLambdaContext(Duration remaining) {
-    this.deadlineMillis = System.currentTimeMillis() + remaining.toMillis();
+    this(remaining, java.time.Clock.systemUTC());
+  }
+
+  /** A context with {@code remaining} time left from now on {@code clock}. */
+  public FakeLambdaContext(Duration remaining, java.time.Clock clock) {
+    this.clock = clock;
+    this.deadlineMillis = clock.millis() + remaining.toMillis();
   }
 
   @Override
@@ -61,7 +68,7 @@ public final class FakeLambdaContext implements Context {
 
   @Override
   public int getRemainingTimeInMillis() {
-    return (int) Math.max(0, deadlineMillis - System.currentTimeMillis());
+    return (int) Math.max(0, deadlineMillis - clock.millis());
   }
 
   @Override

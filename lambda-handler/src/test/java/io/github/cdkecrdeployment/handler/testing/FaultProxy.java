@@ -71,7 +71,9 @@ public final class FaultProxy implements AutoCloseable {
     /** Wait, then forward. */
     STALL,
     /** Forward, but cut the response body in half and close. */
-    TRUNCATE
+    TRUNCATE,
+    /** Forward half the response body, then go silent for the delay (past a read timeout). */
+    STALL_BODY
   }
 
   /**
@@ -105,6 +107,11 @@ public final class FaultProxy implements AutoCloseable {
     /** Wait, then forward. */
     public static Fault stall(String method, String pathRegex, int times, Duration wait) {
       return new Fault(method, Pattern.compile(pathRegex), times, Kind.STALL, 0, wait);
+    }
+
+    /** Send half the response body, then nothing for {@code wait}, then close. */
+    public static Fault stallBody(String method, String pathRegex, int times, Duration wait) {
+      return new Fault(method, Pattern.compile(pathRegex), times, Kind.STALL_BODY, 0, wait);
     }
 
     /** Truncate the response body. */
@@ -224,15 +231,17 @@ public final class FaultProxy implements AutoCloseable {
       if (fault != null && fault.kind() == Kind.STALL) {
         Thread.sleep(fault.delay().toMillis());
       }
-      forward(ex, method, path, fault != null && fault.kind() == Kind.TRUNCATE);
+      forward(ex, method, path, fault);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
   }
 
-  private void forward(HttpExchange ex, String method, String path, boolean truncate)
+  private void forward(HttpExchange ex, String method, String path, Fault fault)
       throws IOException, InterruptedException {
+    boolean truncate = fault != null && fault.kind() == Kind.TRUNCATE;
+    boolean stallBody = fault != null && fault.kind() == Kind.STALL_BODY;
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(backend.url() + path)).timeout(Duration.ofMinutes(30));
     for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
@@ -285,11 +294,14 @@ public final class FaultProxy implements AutoCloseable {
       }
       ex.sendResponseHeaders(status, length == 0 ? -1 : (length < 0 ? 0 : length));
       OutputStream out = ex.getResponseBody();
-      if (truncate) {
+      if (truncate || stallBody) {
         long half = Math.max(length, 2) / 2;
         byte[] buf = in.readNBytes((int) Math.min(half, 1 << 20));
         out.write(buf);
         out.flush();
+        if (stallBody) {
+          Thread.sleep(fault.delay().toMillis());
+        }
         throw new IOException("fault: truncated response");
       }
       in.transferTo(out);

@@ -97,17 +97,34 @@ public final class ImageArchives {
 
   /** The OCI layout Docker 25+ writes: blobs/sha256/*, index.json, manifest.json, oci-layout. */
   public static TarWriter dockerSaveOci(Image img, String repoTag) {
+    return dockerSaveOci(img, repoTag, false).tar();
+  }
+
+  /**
+   * The OCI layout Docker 25+ writes, with the layers uncompressed (the classic image store) or
+   * gzip'd as they came from a registry (the containerd image store).
+   *
+   * @return the archive, and in {@code manifestDigests} the digest of its one image manifest
+   */
+  public static OciArchive dockerSaveOci(Image img, String repoTag, boolean compressed) {
     TarWriter tar = new TarWriter();
     tar.directory("blobs").directory("blobs/sha256");
     StringBuilder layers = new StringBuilder();
     List<String> layerPaths = new ArrayList<>();
-    for (byte[] layer : img.layers()) {
+    for (byte[] plain : img.layers()) {
+      byte[] layer = compressed ? gzip(plain) : plain;
       String d = sha256(layer);
       tar.file("blobs/sha256/" + d.substring(7), layer);
       layerPaths.add("blobs/sha256/" + d.substring(7));
       layers
           .append(layers.length() == 0 ? "" : ",")
-          .append(descriptor("application/vnd.oci.image.layer.v1.tar", d, layer.length));
+          .append(
+              descriptor(
+                  compressed
+                      ? "application/vnd.oci.image.layer.v1.tar+gzip"
+                      : "application/vnd.oci.image.layer.v1.tar",
+                  d,
+                  layer.length));
     }
     tar.file("blobs/sha256/" + img.configDigest().substring(7), img.config());
     byte[] manifest =
@@ -145,7 +162,7 @@ public final class ImageArchives {
             + jsonList(layerPaths)
             + "}]");
     tar.file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
-    return tar;
+    return new OciArchive(tar, null, List.of(sha256(manifest)));
   }
 
   /**

@@ -223,10 +223,27 @@ public final class InMemoryRegistry implements RegistryConnector {
         throw new RegistryException("manifest digest mismatch", 400, "DIGEST_INVALID", null);
       }
       String body = new String(manifest.bytes(), StandardCharsets.UTF_8);
+      // A foreign layer (with "urls") lives elsewhere: registries that allow them, as ECR does,
+      // do not want its bytes.
+      java.util.Set<String> foreign = new java.util.HashSet<>();
+      try {
+        for (com.fasterxml.jackson.databind.JsonNode l :
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(manifest.bytes())
+                .path("layers")) {
+          if (l.path("urls").size() > 0) {
+            foreign.add(l.path("digest").asText());
+          }
+        }
+      } catch (IOException e) {
+        throw new RegistryException("manifest is not JSON", 400, "MANIFEST_INVALID", null);
+      }
       Matcher m = Pattern.compile("\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"").matcher(body);
       while (m.find()) {
         String d = m.group(1);
-        if (!blobs.containsKey(d) && !manifests.containsKey(ref.repositoryUri() + ":" + d)) {
+        if (!foreign.contains(d)
+            && !blobs.containsKey(d)
+            && !manifests.containsKey(ref.repositoryUri() + ":" + d)) {
           throw new RegistryException(
               "manifest references unknown " + d, 400, "MANIFEST_BLOB_UNKNOWN", null);
         }
