@@ -11,13 +11,10 @@ import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntPredicate;
 
 /**
  * The image chosen from an archive's table of contents, in one of two shapes: a {@code docker save}
@@ -109,20 +106,20 @@ sealed interface ArchiveImages {
       throws ArchiveException {
     JsonNode manifest = json(contents, "manifest.json", uri);
     if (!manifest.isArray() || manifest.isEmpty()) {
-      throw bad(uri, "its manifest.json lists no images");
+      throw ArchiveRefs.bad(uri, "its manifest.json lists no images");
     }
-    ImageReference wanted = ref == null || ref.startsWith("@") ? null : normalise(ref);
+    ImageReference wanted = ref == null || ref.startsWith("@") ? null : ArchiveRefs.normalise(ref);
     int chosen =
-        pick(
+        ArchiveRefs.pick(
             uri,
             ref,
             manifest.size(),
-            listDockerSave(manifest),
-            firstName(manifest),
+            ArchiveRefs.listDockerSave(manifest),
+            ArchiveRefs.firstName(manifest),
             i -> {
               for (JsonNode t : manifest.get(i).path("RepoTags")) {
-                ImageReference have = normaliseOrNull(t.asText());
-                if (have != null && wanted != null && sameTagged(have, wanted)
+                ImageReference have = ArchiveRefs.normaliseOrNull(t.asText());
+                if (have != null && wanted != null && ArchiveRefs.sameTagged(have, wanted)
                     || t.asText().equals(ref)) {
                   return true;
                 }
@@ -133,13 +130,15 @@ sealed interface ArchiveImages {
     String configPath = image.path("Config").asText("");
     byte[] config = contents.small().get(configPath);
     if (config == null) {
-      throw bad(uri, "its manifest.json names config '" + configPath + "', which is not in it");
+      throw ArchiveRefs.bad(
+          uri, "its manifest.json names config '" + configPath + "', which is not in it");
     }
     List<TarReader.Entry> layers = new ArrayList<>();
     for (JsonNode l : image.path("Layers")) {
-      TarReader.Entry e = contents.entries().get(stripDot(l.asText()));
+      TarReader.Entry e = contents.entries().get(ArchiveRefs.stripDot(l.asText()));
       if (e == null) {
-        throw bad(uri, "its manifest.json names layer '" + l.asText() + "', which is not in it");
+        throw ArchiveRefs.bad(
+            uri, "its manifest.json names layer '" + l.asText() + "', which is not in it");
       }
       layers.add(e);
     }
@@ -160,15 +159,15 @@ sealed interface ArchiveImages {
     JsonNode index = json(contents, "index.json", uri);
     JsonNode manifests = index.path("manifests");
     if (!manifests.isArray() || manifests.isEmpty()) {
-      throw bad(uri, "its index.json lists no images");
+      throw ArchiveRefs.bad(uri, "its index.json lists no images");
     }
-    ImageReference wanted = ref == null ? null : normaliseOrNull(ref);
+    ImageReference wanted = ref == null ? null : ArchiveRefs.normaliseOrNull(ref);
     int chosen =
-        pick(
+        ArchiveRefs.pick(
             uri,
             ref,
             manifests.size(),
-            listOci(manifests),
+            ArchiveRefs.listOci(manifests),
             "@0",
             i -> {
               JsonNode a = manifests.get(i).path("annotations");
@@ -178,15 +177,16 @@ sealed interface ArchiveImages {
                 return true;
               }
               for (String n : new String[] {fullName, refName}) {
-                ImageReference have = n == null || wanted == null ? null : normaliseOrNull(n);
-                if (have != null && sameTagged(have, wanted) && n.contains(":")) {
+                ImageReference have =
+                    n == null || wanted == null ? null : ArchiveRefs.normaliseOrNull(n);
+                if (have != null && ArchiveRefs.sameTagged(have, wanted) && n.contains(":")) {
                   return true;
                 }
               }
               return false;
             });
     JsonNode desc = manifests.get(chosen);
-    String name = describeOci(desc, chosen);
+    String name = ArchiveRefs.describeOci(desc, chosen);
     OciBuilder b = new OciBuilder(contents, uri);
     RawManifest selected = b.manifest(desc);
     JsonNode body = parse(selected.bytes(), uri, selected.digest());
@@ -237,13 +237,13 @@ sealed interface ArchiveImages {
 
     RawManifest manifest(JsonNode desc) throws ArchiveException {
       String digest = desc.path("digest").asText("");
-      byte[] bytes = contents.small().get(blobPath(digest));
+      byte[] bytes = contents.small().get(ArchiveRefs.blobPath(digest));
       if (bytes == null) {
-        throw bad(uri, "manifest " + digest + " is referenced but not in the archive");
+        throw ArchiveRefs.bad(uri, "manifest " + digest + " is referenced but not in the archive");
       }
       String actual = Digests.sha256(bytes);
       if (!actual.equals(digest)) {
-        throw bad(uri, "blob " + digest + " has digest " + actual);
+        throw ArchiveRefs.bad(uri, "blob " + digest + " has digest " + actual);
       }
       String mediaType = desc.path("mediaType").asText("");
       if (mediaType.isEmpty()) {
@@ -278,14 +278,15 @@ sealed interface ArchiveImages {
       for (JsonNode d : descs) {
         String blob = d.path("digest").asText("");
         if (blob.isEmpty()) {
-          throw bad(uri, "manifest " + digest + " has a descriptor without a digest");
+          throw ArchiveRefs.bad(uri, "manifest " + digest + " has a descriptor without a digest");
         }
         if (blobs.containsKey(blob)) {
           continue;
         }
-        TarReader.Entry e = contents.entries().get(blobPath(blob));
+        TarReader.Entry e = contents.entries().get(ArchiveRefs.blobPath(blob));
         if (e == null) {
-          throw bad(uri, "blob " + blob + " of manifest " + digest + " is not in the archive");
+          throw ArchiveRefs.bad(
+              uri, "blob " + blob + " of manifest " + digest + " is not in the archive");
         }
         blobs.put(blob, new OciBlob(e, new BlobDescriptor(blob, e.size())));
       }
@@ -313,7 +314,7 @@ sealed interface ArchiveImages {
       ArchiveContents contents, JsonNode manifest, PlatformMatcher want, String uri, String name)
       throws ArchiveException {
     String cfg = manifest.path("config").path("digest").asText("");
-    byte[] config = contents.small().get(blobPath(cfg));
+    byte[] config = contents.small().get(ArchiveRefs.blobPath(cfg));
     JsonNode json = config == null ? null : parse(config, uri, cfg);
     if (json != null && !want.matches(json)) {
       throw new ArchiveException(
@@ -354,164 +355,7 @@ sealed interface ArchiveImages {
     try {
       return JSON.readTree(bytes);
     } catch (IOException e) {
-      throw bad(uri, what + " is not valid JSON");
+      throw ArchiveRefs.bad(uri, what + " is not valid JSON");
     }
-  }
-
-  /**
-   * The image {@code ref} picks among an archive's {@code count} images: the only one when ref is
-   * null, {@code @N} by position, else the first that {@code matches}.
-   */
-  private static int pick(
-      String uri, String ref, int count, String list, String example, IntPredicate matches)
-      throws ArchiveException {
-    if (ref == null) {
-      if (count > 1) {
-        throw new ArchiveException(
-            uri
-                + " holds "
-                + count
-                + " images ("
-                + list
-                + "); pick one with S3ArchiveName's ref, e.g. s3://…:"
-                + example,
-            true,
-            null);
-      }
-      return 0;
-    }
-    if (ref.startsWith("@")) {
-      return index(ref, count, uri, list);
-    }
-    for (int i = 0; i < count; i++) {
-      if (matches.test(i)) {
-        return i;
-      }
-    }
-    throw unknownRef(uri, ref, list);
-  }
-
-  private static int index(String ref, int count, String uri, String list) throws ArchiveException {
-    try {
-      int i = Integer.parseInt(ref.substring(1));
-      if (i >= 0 && i < count) {
-        return i;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below.
-    }
-    throw new ArchiveException(
-        uri
-            + " has no image "
-            + ref
-            + ": it holds "
-            + count
-            + " ("
-            + list
-            + "); use @0 to @"
-            + (count - 1)
-            + " or a tag",
-        true,
-        null);
-  }
-
-  private static ArchiveException unknownRef(String uri, String ref, String list) {
-    return new ArchiveException(
-        uri + " has no image '" + ref + "'; it holds " + list + "; use one of those or @N",
-        true,
-        null);
-  }
-
-  private static ArchiveException bad(String uri, String what) {
-    return new ArchiveException(
-        uri
-            + " is not a usable image archive: "
-            + what
-            + "; upload the unmodified output of docker save or an OCI archive",
-        true,
-        null);
-  }
-
-  private static String listDockerSave(JsonNode manifest) {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < manifest.size(); i++) {
-      JsonNode tags = manifest.get(i).path("RepoTags");
-      List<String> t = new ArrayList<>();
-      tags.forEach(x -> t.add(x.asText()));
-      names.add("@" + i + ": " + (t.isEmpty() ? "untagged" : String.join(" ", t)));
-    }
-    return String.join(", ", names);
-  }
-
-  private static String firstName(JsonNode manifest) {
-    JsonNode tags = manifest.get(0).path("RepoTags");
-    return tags.isArray() && !tags.isEmpty() ? tags.get(0).asText() : "@0";
-  }
-
-  private static String listOci(JsonNode manifests) {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < manifests.size(); i++) {
-      names.add(describeOci(manifests.get(i), i));
-    }
-    return String.join(", ", names);
-  }
-
-  private static String describeOci(JsonNode desc, int i) {
-    JsonNode a = desc.path("annotations");
-    String n =
-        a.path("io.containerd.image.name")
-            .asText(a.path("org.opencontainers.image.ref.name").asText(null));
-    return "@" + i + ": " + (n != null ? n : desc.path("digest").asText("untagged"));
-  }
-
-  private static ImageReference normalise(String ref) throws ArchiveException {
-    try {
-      return ImageReference.parse(ref);
-    } catch (IllegalArgumentException e) {
-      throw new ArchiveException(
-          "invalid archive image ref '" + ref + "': use a tag such as app:latest, or @N",
-          true,
-          null);
-    }
-  }
-
-  private static ImageReference normaliseOrNull(String ref) {
-    try {
-      return ImageReference.parse(ref);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static boolean sameTagged(ImageReference a, ImageReference b) {
-    return a.registry().equals(b.registry())
-        && a.repository().equals(b.repository())
-        && java.util.Objects.equals(a.tag(), b.tag());
-  }
-
-  private static String stripDot(String path) {
-    String p = path;
-    while (p.startsWith("./")) {
-      p = p.substring(2);
-    }
-    return p;
-  }
-
-  /** {@code blobs/<alg>/<hex>} for a digest. */
-  static String blobPath(String digest) {
-    int colon = digest.indexOf(':');
-    return colon < 0
-        ? "blobs/" + digest
-        : "blobs/" + digest.substring(0, colon) + "/" + digest.substring(colon + 1);
-  }
-
-  /** UTF-8 bytes. */
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Lower-case ASCII. */
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -3,7 +3,6 @@ package io.github.cdkecrdeployment.handler.registry;
 import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.Digests;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -140,23 +139,14 @@ final class HttpRepository implements RegistryRepository {
           }
           byte[] bytes = r.body();
           if (bytes.length > MAX_MANIFEST_BYTES) {
-            throw new RegistryException(
+            throw RegistryException.permanent(
                 "manifest "
                     + reference.repositoryUri()
                     + ":"
                     + tagOrDigest
                     + " is larger than 4 MiB, which registries do not accept; it is not an image"
                     + " manifest this handler can copy",
-                0,
-                "MANIFEST_INVALID",
-                null) {
-              private static final long serialVersionUID = 1L;
-
-              @Override
-              public boolean isTransient() {
-                return false;
-              }
-            };
+                "MANIFEST_INVALID");
           }
           String digest = Digests.sha256(bytes);
           if (tagOrDigest.startsWith("sha256:") && !tagOrDigest.equals(digest)) {
@@ -211,7 +201,7 @@ final class HttpRepository implements RegistryRepository {
             HttpURLConnection c = open(uri, "GET", sameHost ? auth.header() : null);
             int s = Transport.status(c, failures, what);
             if (s == 200) {
-              return new SourceStream(c, what);
+              return new Transport.SourceStream(c, failures, what, this::release);
             }
             String location = c.getHeaderField("Location");
             byte[] body = Transport.readBody(c, MAX_ERROR_BYTES);
@@ -400,52 +390,5 @@ final class HttpRepository implements RegistryRepository {
 
   static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  /**
-   * A blob body being read: a failure mid-body is classified (a reset or a stall is transient) and
-   * says it happened reading from this registry, not writing to the destination.
-   */
-  private final class SourceStream extends FilterInputStream {
-    private final HttpURLConnection connection;
-    private final String what;
-
-    SourceStream(HttpURLConnection connection, String what) throws IOException {
-      super(connection.getInputStream());
-      this.connection = connection;
-      this.what = what;
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        throw failed(e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return super.read(b, off, len);
-      } catch (IOException e) {
-        throw failed(e);
-      }
-    }
-
-    private IOException failed(IOException e) {
-      connection.disconnect();
-      return failures.transport(what + " (while reading the body)", e);
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        super.close();
-      } finally {
-        release(connection);
-      }
-    }
   }
 }

@@ -36,6 +36,18 @@ public class RegistryException extends IOException implements Retryable {
     this.retryAfter = retryAfter;
   }
 
+  /** A failure that trying again cannot fix, whatever its status says. */
+  static RegistryException permanent(String message, String errorCode) {
+    return new RegistryException(message, 0, errorCode, null) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public boolean isTransient() {
+        return false;
+      }
+    };
+  }
+
   /** HTTP status, or 0 when no response was received. */
   public int statusCode() {
     return statusCode;

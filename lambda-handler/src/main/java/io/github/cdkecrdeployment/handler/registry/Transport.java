@@ -342,4 +342,60 @@ final class Transport {
     }
     return null;
   }
+
+  /**
+   * A blob body being read: a failure mid-body is classified (a reset or a stall is transient) and
+   * says it happened reading from this registry, not writing to the destination.
+   */
+  static final class SourceStream extends FilterInputStream {
+    private final HttpURLConnection connection;
+    private final FailureClassifier failures;
+    private final String what;
+    private final java.util.function.Consumer<HttpURLConnection> release;
+
+    SourceStream(
+        HttpURLConnection connection,
+        FailureClassifier failures,
+        String what,
+        java.util.function.Consumer<HttpURLConnection> release)
+        throws IOException {
+      super(connection.getInputStream());
+      this.connection = connection;
+      this.failures = failures;
+      this.what = what;
+      this.release = release;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw failed(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw failed(e);
+      }
+    }
+
+    private IOException failed(IOException e) {
+      connection.disconnect();
+      return failures.transport(what + " (while reading the body)", e);
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } finally {
+        release.accept(connection);
+      }
+    }
+  }
 }
