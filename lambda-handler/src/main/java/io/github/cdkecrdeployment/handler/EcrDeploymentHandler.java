@@ -79,6 +79,8 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     Instant started = clock.instant();
+    // JSON log lines carry the invocation's request id.
+    log.requestId(context != null ? context.getAwsRequestId() : null);
     CfnEvent event = CfnEvent.parse(input.readAllBytes());
     // The pre-signed URL is a bearer secret for this stack's response.
     log.redact(event.responseUrl().toString());

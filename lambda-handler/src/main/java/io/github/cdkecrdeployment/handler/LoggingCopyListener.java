@@ -1,6 +1,10 @@
 package io.github.cdkecrdeployment.handler;
 
 import io.github.cdkecrdeployment.handler.copy.CopyListener;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,6 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Logs one line per stage and per blob (digest, size, outcome, MB/s) and counts what is done, so a
  * copy cut off by the deadline can still say how far it got.
+ *
+ * <p>In the JSON log format the lines carry the progress as fields: a stage line {@code stage}; a
+ * blob line {@code stage} (the stage it belongs to), {@code digest}, {@code outcome} ({@code
+ * copied}, {@code mounted}, {@code skipped}), {@code bytes}, {@code seconds} and, for a copied
+ * blob, {@code mbPerSecond} (10^6 bytes per second).
  */
 public final class LoggingCopyListener implements CopyListener {
   private final Log log;
@@ -23,7 +32,7 @@ public final class LoggingCopyListener implements CopyListener {
   @Override
   public void stage(String message) {
     lastStage = message;
-    log.info(message);
+    log.info(message, Log.field("stage", message));
   }
 
   @Override
@@ -31,19 +40,27 @@ public final class LoggingCopyListener implements CopyListener {
     blobs.incrementAndGet();
     bytes.addAndGet(size);
     double seconds = nanos / 1e9;
-    String rate =
-        outcome == BlobOutcome.COPIED && seconds > 0
-            ? String.format(Locale.ROOT, ", %.1f MB/s", size / 1e6 / seconds)
-            : "";
-    log.info(
+    boolean copied = outcome == BlobOutcome.COPIED && seconds > 0;
+    double mbPerSecond = copied ? size / 1e6 / seconds : 0;
+    String rate = copied ? String.format(Locale.ROOT, ", %.1f MB/s", mbPerSecond) : "";
+    String result = outcome.name().toLowerCase(Locale.ROOT);
+    String message =
         String.format(
-            Locale.ROOT,
-            "blob %s %s (%d bytes) in %.2f s%s",
-            digest,
-            outcome.name().toLowerCase(Locale.ROOT),
-            size,
-            seconds,
-            rate));
+            Locale.ROOT, "blob %s %s (%d bytes) in %.2f s%s", digest, result, size, seconds, rate);
+    List<Log.Field> fields = new ArrayList<>(6);
+    fields.add(Log.field("stage", lastStage));
+    fields.add(Log.field("digest", digest));
+    fields.add(Log.field("outcome", result));
+    fields.add(Log.field("bytes", size));
+    fields.add(Log.field("seconds", round(seconds, 3)));
+    if (copied) {
+      fields.add(Log.field("mbPerSecond", round(mbPerSecond, 1)));
+    }
+    log.info(message, fields.toArray(Log.Field[]::new));
+  }
+
+  private static double round(double value, int decimals) {
+    return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP).doubleValue();
   }
 
   /** Blobs finished so far. */
