@@ -54,7 +54,7 @@ public final class LoggingCopyListener implements CopyListener {
     fields.add(Log.field("bytes", size));
     fields.add(Log.field("seconds", round(seconds, 3)));
     if (copied) {
-      fields.add(Log.field("mbPerSecond", round(mbPerSecond, 1)));
+      fields.add(Log.field("mbPerSecond", round(mbPerSecond, 3)));
     }
     log.info(message, fields.toArray(Log.Field[]::new));
   }
