@@ -14,7 +14,6 @@ import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.copy.Copier;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
-import io.github.cdkecrdeployment.handler.copy.CopyListener;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
 import io.github.cdkecrdeployment.handler.copy.CopyResult;
 import io.github.cdkecrdeployment.handler.copy.DeadlineExceededException;
@@ -95,6 +94,8 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     Instant started = clock.instant();
+    // JSON log lines carry the invocation's request id.
+    log.requestId(context != null ? context.getAwsRequestId() : null);
     CfnEvent event = CfnEvent.parse(input.readAllBytes());
     // The pre-signed URL is a bearer secret for this stack's response.
     log.redact(event.responseUrl().toString());
@@ -154,7 +155,7 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
 
   /** Runs the copy on a worker thread of its own, so that the deadline holds whatever it does. */
   private CopyResult deploy(DeploymentProperties props, Deadline deadline) throws Exception {
-    Progress progress = new Progress(new LogListener(log));
+    Progress progress = new Progress(new LoggingCopyListener(log));
     try {
       return Workers.within(
           "deployment",
@@ -213,19 +214,6 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
         + e.getClass().getName()
         + (e.getMessage() != null ? ": " + e.getMessage() : "")
         + "; this is a bug in cdk-ecr-deployment, please report it with the log";
-  }
-
-  /** Progress as log lines. */
-  private record LogListener(Log log) implements CopyListener {
-    @Override
-    public void stage(String message) {
-      log.info(message);
-    }
-
-    @Override
-    public void blob(String digest, long size, BlobOutcome outcome, long nanos) {
-      log.info(Progress.blobLine(digest, size, outcome, nanos));
-    }
   }
 
   /** A failure whose message is already the complete reason. */

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenResponse;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DecryptionFailureException;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
@@ -158,6 +159,16 @@ public class CredentialResolver {
               .computeIfAbsent(region, this::secretsClient)
               .getSecretValue(r -> r.secretId(secretId));
     } catch (ResourceNotFoundException e) {
+      if (serviceMessage(e).contains("AWSCURRENT")) {
+        // The secret exists but was created without a value: it has no AWSCURRENT version.
+        throw new CredentialException(
+            property
+                + ": secret "
+                + secretId
+                + " has no current value (no AWSCURRENT version); store user:password or"
+                + " {\"username\":…,\"password\":…} in it (aws secretsmanager put-secret-value)",
+            e);
+      }
       throw new CredentialException(
           property
               + ": secret "
@@ -168,22 +179,43 @@ public class CredentialResolver {
               + " {\"username\":…,\"password\":…}",
           e);
     } catch (DecryptionFailureException e) {
+      // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
       throw new CredentialException(
           property
               + ": secret "
               + secretId
-              + " cannot be decrypted; grant the handler's role kms:Decrypt on the secret's KMS key",
+              + " cannot be decrypted with its KMS key (DecryptionFailure); check that the key is"
+              + " enabled and that the handler's role may use it (kms:Decrypt)",
+          e);
+    } catch (InvalidRequestException e) {
+      // GetSecretValue's InvalidRequestException: the secret is scheduled for deletion (the one
+      // case of that error for this call; the service's message says which).
+      throw new CredentialException(
+          reading
+              + failedWith(e)
+              + serviceMessage(e)
+              + "; a secret scheduled for deletion cannot be read: restore it (aws secretsmanager"
+              + " restore-secret --secret-id "
+              + secretId
+              + ") or use another secret",
           e);
     } catch (AwsServiceException e) {
       String code = errorCode(e);
       boolean denied = e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
+      // A secret encrypted with a customer-managed key also needs kms:Decrypt on that key; the
+      // service then says AccessDeniedException with a message about KMS.
+      boolean kms = denied && serviceMessage(e).contains("KMS");
       throw new CredentialException(
           reading
               + failedWith(e)
-              + (denied
-                  ? "; grant the handler's role secretsmanager:GetSecretValue on it (use"
+              + (kms ? serviceMessage(e) : "")
+              + (kms
+                  ? "; grant the handler's role kms:Decrypt on the secret's KMS key (use"
                       + " addToPrincipalPolicy)"
-                  : "; check the secret and retry"),
+                  : denied
+                      ? "; grant the handler's role secretsmanager:GetSecretValue on it (use"
+                          + " addToPrincipalPolicy)"
+                      : "; check the secret and retry"),
           e);
     } catch (SdkException e) {
       throw new CredentialException(reading + " failed: " + e.getMessage(), e);
@@ -264,13 +296,17 @@ public class CredentialResolver {
               .computeIfAbsent(host.region() + (host.fips() ? "/fips" : ""), k -> ecrClient(host))
               .getAuthorizationToken(r -> {});
     } catch (AwsServiceException e) {
+      String code = errorCode(e);
+      boolean denied = e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
       throw new CredentialException(
           "cannot get an ECR token for "
               + registry
               + ": GetAuthorizationToken in "
               + host.region()
               + failedWith(e)
-              + "; the handler's role needs ecr:GetAuthorizationToken",
+              + (denied
+                  ? "; the handler's role needs ecr:GetAuthorizationToken"
+                  : serviceMessage(e) + "; check that ECR is available in " + host.region()),
           e);
     } catch (SdkException e) {
       throw new CredentialException(
@@ -352,6 +388,15 @@ public class CredentialResolver {
 
   private static String errorCode(AwsServiceException e) {
     return e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+  }
+
+  /**
+   * " (Access to KMS is not allowed)": the service's own message, which names no secret value, or
+   * "".
+   */
+  private static String serviceMessage(AwsServiceException e) {
+    String m = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : null;
+    return m == null || m.isBlank() ? "" : " (" + m.trim() + ")";
   }
 
   /** " failed with HTTP 403 AccessDeniedException": the status and the AWS error code. */

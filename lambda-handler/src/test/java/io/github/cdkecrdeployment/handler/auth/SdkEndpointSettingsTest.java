@@ -33,7 +33,10 @@ class SdkEndpointSettingsTest {
   void clientsFollowTheStandardEndpointSystemProperties() throws Exception {
     PROPERTIES.forEach(p -> System.setProperty(p, aws.endpoint().toString()));
     try {
-      aws.secret("creds", "eve:pw-from-secret");
+      // Stored in us-west-2, the region of the settings below: a name is looked up there.
+      aws.secret(
+          "arn:aws:secretsmanager:us-west-2:123456789012:secret:creds-Q1w2E3",
+          "eve:pw-from-secret");
       CredentialResolver.Session s =
           new CredentialResolver(
                   AwsSettings.builder()
