@@ -19,6 +19,12 @@ import java.util.List;
  */
 record Manifest(RawManifest raw, JsonNode json, boolean index) {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.Set<String> COPIED_TYPES =
+      java.util.Set.of(
+          MediaTypes.OCI_INDEX,
+          MediaTypes.OCI_MANIFEST,
+          MediaTypes.DOCKER_LIST,
+          MediaTypes.DOCKER_MANIFEST);
 
   /**
    * Parses {@code raw}.
@@ -39,6 +45,18 @@ record Manifest(RawManifest raw, JsonNode json, boolean index) {
     if (json == null || !json.isObject()) {
       throw new CopyException(
           "manifest " + raw.digest() + " of " + source + " is not a JSON object", null, null);
+    }
+    if (!COPIED_TYPES.contains(raw.mediaType())) {
+      throw new CopyException(
+          source
+              + " is a "
+              + raw.mediaType()
+              + " manifest ("
+              + raw.digest()
+              + "), which is not an image this handler copies; only Docker v2 schema 2 and OCI"
+              + " image manifests and indexes are copied — point the source at an image",
+          null,
+          null);
     }
     boolean index =
         MediaTypes.isIndex(raw.mediaType()) || (json.has("manifests") && !json.has("layers"));

@@ -124,8 +124,11 @@ final class FailureClassifier {
     }
     String fix;
     String outcome = "failed (HTTP " + status + (message != null ? ": " + message : "") + ")";
-    if (status == 401 || status == 403) {
-      outcome = "denied (HTTP " + status + ")";
+    if (status == 401) {
+      outcome = "denied (HTTP 401)";
+      fix = unauthenticatedFix();
+    } else if (status == 403) {
+      outcome = "denied (HTTP 403)";
       fix = credentialsFix();
     } else if ("MANIFEST_UNKNOWN".equals(code) || (status == 404 && action.contains(":"))) {
       outcome = "not found (HTTP 404)";
@@ -147,6 +150,22 @@ final class FailureClassifier {
     return wait == null
         ? plain
         : new RegistryException(plain.getMessage(), status, code, null, wait);
+  }
+
+  /**
+   * The fix for a credential the registry did not accept (401): a wrong user name or password, or
+   * an expired token. A token the function's role obtained points at the role instead.
+   */
+  String unauthenticatedFix() {
+    if (credential == null || credential.issuer() != null) {
+      return credentialsFix();
+    }
+    String prop = push ? "DestCreds (--dest-creds)" : "SrcCreds (--src-creds)";
+    return "check "
+        + prop
+        + ": the registry did not accept user '"
+        + credential.username()
+        + "' with that password (wrong or expired); set the right password or a fresh token";
   }
 
   /** The fix for a refused credential: the property, or the role that asked for the token. */

@@ -1,8 +1,6 @@
 package io.github.cdkecrdeployment.handler.registry;
 
 import io.github.cdkecrdeployment.handler.common.Deadline;
-import io.github.cdkecrdeployment.handler.common.Digests;
-import io.github.cdkecrdeployment.handler.common.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -26,7 +24,7 @@ final class HttpRepository implements RegistryRepository {
   /** Manifests larger than this are refused (the distribution spec's own suggested limit). */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-  private static final int MAX_ERROR_BYTES = 64 * 1024;
+  static final int MAX_ERROR_BYTES = 64 * 1024;
 
   private final ImageReference reference;
   private final Credential credential;
@@ -40,6 +38,7 @@ final class HttpRepository implements RegistryRepository {
   private final Map<String, JibAuthenticator> mountAuth = new ConcurrentHashMap<>();
   private final Transport.Transfers transfers = new Transport.Transfers();
   private final BlobUploads uploads;
+  private final ManifestCalls manifests;
   private volatile String scheme = "https";
 
   HttpRepository(
@@ -61,6 +60,7 @@ final class HttpRepository implements RegistryRepository {
         new FailureClassifier(reference.registry(), reference.repositoryUri(), push, credential);
     this.auth = new JibAuthenticator(reference, credential, push, null, tlsVerify, failures);
     this.uploads = new BlobUploads(this);
+    this.manifests = new ManifestCalls(this);
   }
 
   /** A reply that was read whole (a manifest, an error document or nothing). */
@@ -79,17 +79,36 @@ final class HttpRepository implements RegistryRepository {
           Reply v2;
           try {
             v2 = send("reach " + reference.registry(), "GET", url("/v2/"), null, null, 0, null);
-          } catch (TlsTrustException e) {
-            if (tlsVerify || !scheme.equals("https")) {
+          } catch (RegistryException e) {
+            if (tlsVerify || !scheme.equals("https") || !isTlsFailure(e)) {
               throw e;
             }
-            // Unverified mode also accepts a plain-HTTP registry (e.g. a local one on :5000).
+            // Unverified mode also accepts a plain-HTTP registry (e.g. a local one on :5000),
+            // but never sends it a credential: over plain HTTP anyone on the path could read it.
+            if (credential != null) {
+              throw RegistryException.permanent(
+                  reference.registry()
+                      + " does not speak TLS here (even unverified), and credentials are never"
+                      + " sent over plain HTTP; serve the registry over HTTPS, or copy"
+                      + " anonymously",
+                  "PLAIN_HTTP_REFUSED");
+            }
             scheme = "http";
             v2 = send("reach " + reference.registry(), "GET", url("/v2/"), null, null, 0, null);
           }
           auth.negotiateFrom(v2.status(), v2.header("WWW-Authenticate"));
           return null;
         });
+  }
+
+  /** A failed TLS handshake (e.g. a plain-HTTP server answering): unverified mode tries HTTP. */
+  private static boolean isTlsFailure(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -99,72 +118,12 @@ final class HttpRepository implements RegistryRepository {
 
   @Override
   public Optional<String> manifestDigest(String tagOrDigest) throws IOException {
-    String what = "check " + reference.repositoryUri() + ":" + tagOrDigest;
-    return retry.run(
-        what,
-        deadline,
-        () -> {
-          Reply r = send(what, "HEAD", manifestUrl(tagOrDigest), MediaTypes.ACCEPT_MANIFESTS);
-          if (r.status() == 404) {
-            return Optional.<String>empty();
-          }
-          if (r.status() != 200) {
-            throw failures.status(action(tagOrDigest), r.status(), null, r.header("Retry-After"));
-          }
-          String d = r.header("Docker-Content-Digest");
-          // Some registries omit the header on HEAD: hash the body instead.
-          return Optional.of(d != null ? d : pullManifest(tagOrDigest).digest());
-        });
+    return manifests.digest(tagOrDigest);
   }
 
   @Override
   public RawManifest pullManifest(String tagOrDigest) throws IOException {
-    String what = "pull " + reference.repositoryUri() + ":" + tagOrDigest;
-    return retry.run(
-        what,
-        deadline,
-        () -> {
-          Reply r =
-              send(
-                  what,
-                  "GET",
-                  manifestUrl(tagOrDigest),
-                  MediaTypes.ACCEPT_MANIFESTS,
-                  null,
-                  MAX_MANIFEST_BYTES + 1,
-                  auth);
-          if (r.status() != 200) {
-            throw failures.status(
-                action(tagOrDigest), r.status(), r.body(), r.header("Retry-After"));
-          }
-          byte[] bytes = r.body();
-          if (bytes.length > MAX_MANIFEST_BYTES) {
-            throw RegistryException.permanent(
-                "manifest "
-                    + reference.repositoryUri()
-                    + ":"
-                    + tagOrDigest
-                    + " is larger than 4 MiB, which registries do not accept; it is not an image"
-                    + " manifest this handler can copy",
-                "MANIFEST_INVALID");
-          }
-          String digest = Digests.sha256(bytes);
-          if (tagOrDigest.startsWith("sha256:") && !tagOrDigest.equals(digest)) {
-            throw new RegistryException(
-                "manifest "
-                    + reference.repositoryUri()
-                    + "@"
-                    + tagOrDigest
-                    + " has digest "
-                    + digest
-                    + " — the registry served other bytes; retry",
-                502,
-                "DIGEST_INVALID",
-                null);
-          }
-          String type = ManifestTypes.of(r.header("Content-Type"), bytes);
-          return new RawManifest(bytes, type, digest);
-        });
+    return manifests.pull(tagOrDigest);
   }
 
   @Override
@@ -247,42 +206,7 @@ final class HttpRepository implements RegistryRepository {
 
   @Override
   public String pushManifest(RawManifest manifest, String tagOrDigest) throws IOException {
-    String what = "push manifest " + reference.repositoryUri() + ":" + tagOrDigest;
-    return retry.run(
-        what,
-        deadline,
-        () -> {
-          Reply r =
-              send(
-                  what,
-                  "PUT",
-                  manifestUrl(tagOrDigest),
-                  manifest.mediaType(),
-                  manifest.bytes(),
-                  MAX_ERROR_BYTES,
-                  auth);
-          if (r.status() != 201 && r.status() != 200) {
-            throw failures.status(
-                action(tagOrDigest), r.status(), r.body(), r.header("Retry-After"));
-          }
-          String d = r.header("Docker-Content-Digest");
-          if (d != null && !d.equals(manifest.digest())) {
-            throw new RegistryException(
-                "push to "
-                    + reference.repositoryUri()
-                    + ":"
-                    + tagOrDigest
-                    + ": the registry stored digest "
-                    + d
-                    + " but the manifest's bytes have "
-                    + manifest.digest()
-                    + " — the registry rewrote the manifest",
-                r.status(),
-                "DIGEST_INVALID",
-                null);
-          }
-          return manifest.digest();
-        });
+    return manifests.push(manifest, tagOrDigest);
   }
 
   @Override
@@ -331,7 +255,7 @@ final class HttpRepository implements RegistryRepository {
     transfers.remove(c);
   }
 
-  private Reply send(String what, String method, URI uri, String accept) throws IOException {
+  Reply send(String what, String method, URI uri, String accept) throws IOException {
     return send(what, method, uri, accept, null, MAX_ERROR_BYTES, auth);
   }
 
@@ -375,7 +299,7 @@ final class HttpRepository implements RegistryRepository {
     }
   }
 
-  private URI manifestUrl(String ref) {
+  URI manifestUrl(String ref) {
     return url("/v2/" + reference.repository() + "/manifests/" + ref);
   }
 
@@ -383,7 +307,7 @@ final class HttpRepository implements RegistryRepository {
     return url("/v2/" + reference.repository() + "/blobs/" + digest);
   }
 
-  private String action(String ref) {
+  String action(String ref) {
     String sep = ref.contains(":") ? "@" : ":";
     return (push ? "push to " : "pull from ") + reference.repositoryUri() + sep + ref;
   }
