@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -104,6 +105,10 @@ public final class ECRDeploymentProps {
    * tag, e.g. {@code {"arm64": "app-arm64", "amd64": "app-amd64"}}. Only allowed when {@link
    * #getCopyImageIndex()} is {@code true}.
    *
+   * <p>The keys are written to the template in the order of a {@code LinkedHashMap} or {@code
+   * SortedMap}, and sorted for any other map (such as {@code Map.of}, whose order changes from one
+   * JVM run to the next), so every synth gives the same template.
+   *
    * @return the architecture-to-tag map, or {@code null} when not set (default: no extra tags)
    */
   public Map<String, String> getArchImageTags() {
@@ -113,7 +118,8 @@ public final class ECRDeploymentProps {
   /**
    * Retries of the whole copy: {@code numAttempts} (a whole number, at least 1), {@code baseDelay}
    * and {@code maxDelay} (seconds, greater than 0, {@code baseDelay <= maxDelay}), e.g. {@code
-   * {"numAttempts": 3, "baseDelay": 1, "maxDelay": 5}}. Other keys are rejected at synth time.
+   * {"numAttempts": 3, "baseDelay": 1, "maxDelay": 5}}. Other keys are rejected at synth time. Keys
+   * are written in a stable order, as for {@link #getArchImageTags()}.
    *
    * @return the retry settings, or {@code null} when not set (default: one attempt; each registry
    *     request is still retried on transient errors)
@@ -225,15 +231,27 @@ public final class ECRDeploymentProps {
     if (map == null) {
       return null;
     }
-    // Insertion order is kept: it is the key order of the JSON sent to the handler.
+    // The iteration order of the copy is the key order of the JSON sent to the handler, and a
+    // changed order is a changed property (CloudFormation updates the resource and copies again).
+    // A LinkedHashMap or SortedMap has an order its caller chose, stable from run to run: keep it,
+    // as upstream's JSON.stringify keeps an object's order. Any other map (Map.of, HashMap) has no
+    // stable order (Map.of's changes with every JVM run): sort its keys.
+    boolean ordered = map instanceof LinkedHashMap || map instanceof SortedMap;
     Map<String, V> copy = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>(map.size());
     map.forEach(
         (k, v) -> {
           Objects.requireNonNull(k, () -> prop + " must not contain a null key: remove it");
           Objects.requireNonNull(
               v, () -> prop + " must not map \"" + k + "\" to null: give it a value or remove it");
-          copy.put(k, v);
+          keys.add(k);
         });
+    if (!ordered) {
+      Collections.sort(keys);
+    }
+    for (String k : keys) {
+      copy.put(k, map.get(k));
+    }
     return Collections.unmodifiableMap(copy);
   }
 
