@@ -2,6 +2,7 @@ package io.github.cdkecrdeployment;
 
 import io.github.cdkecrdeployment.internal.HandlerAsset;
 import io.github.cdkecrdeployment.internal.Validation;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Stage;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -69,7 +71,7 @@ public class ECRDeployment extends Construct {
     this.handler =
         SingletonFunction.Builder.create(this, "CustomResourceHandler")
             .uuid(SINGLETON_UUID + "-" + memoryLimit + "MiB")
-            .code(Code.fromAsset(HandlerAsset.path().toString()))
+            .code(Code.fromAsset(HandlerAsset.path(handlerAssetDir()).toString()))
             .runtime(Runtime.JAVA_21)
             .handler(HANDLER)
             .lambdaPurpose(RESOURCE_TYPE)
@@ -174,6 +176,16 @@ public class ECRDeployment extends Construct {
       p.put("RetryConfigs", Stack.of(this).toJsonString(props.getRetryConfigs()));
     }
     return p;
+  }
+
+  /** The asset directory of the cloud assembly this construct is synthesized into. */
+  private Path handlerAssetDir() {
+    Stage stage = Stage.of(this);
+    if (stage == null) {
+      throw new IllegalStateException(
+          "ECRDeployment must be defined inside an App or Stage: create it in a Stack of an App");
+    }
+    return Path.of(stage.getAssetOutdir());
   }
 
   private static void putIfSet(final Map<String, Object> p, final String key, final String value) {
