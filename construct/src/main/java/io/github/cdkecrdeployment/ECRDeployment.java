@@ -9,6 +9,7 @@ import java.util.Map;
 import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -222,9 +223,15 @@ public class ECRDeployment extends Construct {
    * digest of the source image, or of the source index when {@code copyImageIndex} is set. A token
    * that resolves at deploy time ({@code Fn::GetAtt} of the custom resource's {@code ImageDigest}).
    *
+   * <p>Calling it adds the property {@code ExposeImageDigest: true} to the custom resource. On a
+   * stack migrated from the jsii binding, whose resource was created by a handler that returned no
+   * digest, that one property change makes CloudFormation run the handler once more, so the
+   * attribute exists; the copy itself is skipped when the tag already has the digest.
+   *
    * @return the digest token
    */
   public String getImageDigest() {
+    exposeImageDigest();
     return resource.getAttString("ImageDigest");
   }
 
@@ -233,10 +240,24 @@ public class ECRDeployment extends Construct {
    * definition or a function that must not follow the tag. A token that resolves at deploy time
    * ({@code Fn::GetAtt} of the custom resource's {@code ImageUri}).
    *
+   * <p>Like {@link #getImageDigest()}, calling it adds {@code ExposeImageDigest: true} to the
+   * custom resource, so a migrated stack runs the handler once and gets the attribute.
+   *
    * @return the image URI token
    */
   public String getImageUri() {
+    exposeImageDigest();
     return resource.getAttString("ImageUri");
+  }
+
+  /**
+   * Adds the property that appears only once a digest attribute is used: a resource created by a
+   * handler that returned no {@code Data} must be updated once before {@code Fn::GetAtt} can read
+   * it, and a property that changes is what makes CloudFormation send that Update.
+   */
+  private void exposeImageDigest() {
+    ((CfnResource) resource.getNode().getDefaultChild())
+        .addPropertyOverride("ExposeImageDigest", true);
   }
 
   /**
