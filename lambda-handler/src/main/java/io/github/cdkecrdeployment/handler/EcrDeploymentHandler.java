@@ -9,6 +9,7 @@ import io.github.cdkecrdeployment.handler.cfn.CfnResponse;
 import io.github.cdkecrdeployment.handler.cfn.DeploymentProperties;
 import io.github.cdkecrdeployment.handler.cfn.InvalidPropertyException;
 import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
+import io.github.cdkecrdeployment.handler.cleanup.TagCleanup;
 import io.github.cdkecrdeployment.handler.copy.CopyException;
 import io.github.cdkecrdeployment.handler.copy.CopyProgress;
 import io.github.cdkecrdeployment.handler.copy.CopyRequest;
@@ -47,6 +48,7 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
   private final ResponseSender sender;
   private final Log log;
   private final Clock clock;
+  private final TagCleanup cleanup;
 
   /** Builds the real collaborators from the Lambda environment (called once per cold start). */
   public EcrDeploymentHandler() {
@@ -59,7 +61,8 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
         ImageCopiers.standard(aws),
         ResponseSender.standard(log),
         log,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        new TagCleanup(aws, log));
   }
 
   EcrDeploymentHandler(
@@ -67,12 +70,14 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
       ImageCopier copier,
       ResponseSender sender,
       Log log,
-      Clock clock) {
+      Clock clock,
+      TagCleanup cleanup) {
     this.credentials = credentials;
     this.copier = copier;
     this.sender = sender;
     this.log = log;
     this.clock = clock;
+    this.cleanup = cleanup;
   }
 
   @Override
@@ -97,7 +102,8 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
                 + " CloudFormation custom-resource events");
       }
       if (event.requestType() == CfnEvent.RequestType.DELETE) {
-        log.info("delete: nothing to do, the image stays in the destination repository");
+        // Never fails: a cleanup that cannot run is logged, and the stack's deletion goes on.
+        cleanup.onDelete(event.properties());
         return CfnResponse.success(event, Map.of());
       }
       DeploymentProperties props = DeploymentProperties.parse(event.properties());
@@ -146,6 +152,7 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
                               "DestCreds", props.destinationCreds(), props.destination()))
                       .selection(props.selection())
                       .archTags(props.archTags())
+                      .additionalTags(props.additionalTags())
                       .retryPolicy(props.retryPolicy())
                       .deadline(deadline)
                       .listener(listener)

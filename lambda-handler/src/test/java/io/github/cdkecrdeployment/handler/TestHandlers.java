@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
 import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
+import io.github.cdkecrdeployment.handler.cleanup.TagCleanup;
 import io.github.cdkecrdeployment.handler.copy.ImageCopier;
 import io.github.cdkecrdeployment.handler.testing.FakeLambdaContext;
 import io.github.cdkecrdeployment.handler.testing.ResponseUrlServer;
@@ -29,7 +30,8 @@ final class TestHandlers {
         copier,
         new ResponseSender(log, 3, Duration.ofMillis(10), Duration.ofSeconds(5)),
         log,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        new TagCleanup(settings, log));
   }
 
   /**

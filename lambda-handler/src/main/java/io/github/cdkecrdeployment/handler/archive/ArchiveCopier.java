@@ -247,6 +247,7 @@ public final class ArchiveCopier implements ImageCopier {
       request
           .listener()
           .stage(dest + " already holds " + plan.top().digest() + ": nothing to push");
+      pushAdditionalTags(request, repo, plan.top());
       return new CopyResult(plan.top().digest(), dest, progress.snapshot(), true);
     }
     List<Job> jobs = new ArrayList<>();
@@ -268,6 +269,7 @@ public final class ArchiveCopier implements ImageCopier {
     checkDeadline(request.deadline(), progress);
     request.listener().stage("pushing manifest " + plan.top().digest() + " as " + dest);
     String pushed = repo.pushManifest(plan.top(), dest.reference());
+    pushAdditionalTags(request, repo, plan.top());
     return new CopyResult(
         pushed != null ? pushed : plan.top().digest(), dest, progress.snapshot(), false);
   }
@@ -332,8 +334,21 @@ public final class ArchiveCopier implements ImageCopier {
     checkDeadline(request.deadline(), progress);
     request.listener().stage("pushing manifest " + manifest.digest() + " as " + dest);
     String pushed = repo.pushManifest(manifest, dest.reference());
+    pushAdditionalTags(request, repo, manifest);
     return new CopyResult(
         pushed != null ? pushed : manifest.digest(), dest, progress.snapshot(), false);
+  }
+
+  /** The additional tags, after the main tag; a tag already at the digest is left alone. */
+  private static void pushAdditionalTags(
+      CopyRequest request, RegistryRepository repo, RawManifest top) throws IOException {
+    for (String tag : request.additionalTags()) {
+      if (repo.manifestDigest(tag).filter(top.digest()::equals).isPresent()) {
+        continue;
+      }
+      request.listener().stage("tagging " + top.digest() + " as " + tag);
+      repo.pushManifest(top, tag);
+    }
   }
 
   /**

@@ -8,8 +8,10 @@ import io.github.cdkecrdeployment.handler.copy.Selection;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,6 +27,8 @@ import java.util.regex.Pattern;
  * @param selection from {@code ImageArch} / {@code CopyImageIndex}
  * @param archTags {@code ArchImageTags}, empty when unset
  * @param retryPolicy {@code RetryConfigs}, {@link RetryPolicy#NONE} when unset
+ * @param additionalTags {@code AdditionalTags}, empty when unset
+ * @param removeOnDelete {@code RemovalPolicy} is {@code "destroy"}: Delete removes the pushed tags
  */
 public record DeploymentProperties(
     SourceLocation source,
@@ -33,7 +37,9 @@ public record DeploymentProperties(
     String destinationCreds,
     Selection selection,
     Map<String, String> archTags,
-    RetryPolicy retryPolicy) {
+    RetryPolicy retryPolicy,
+    List<String> additionalTags,
+    boolean removeOnDelete) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ARCH = Pattern.compile("[a-z0-9_]+(/[a-z0-9_]+)?");
@@ -42,9 +48,10 @@ public record DeploymentProperties(
   private static final Duration DEFAULT_BASE_DELAY = RetryPolicy.NONE.baseDelay();
   private static final Duration DEFAULT_MAX_DELAY = RetryPolicy.NONE.maxDelay();
 
-  /** Copies the map. */
+  /** Copies the map and list. */
   public DeploymentProperties {
     archTags = Map.copyOf(archTags);
+    additionalTags = List.copyOf(additionalTags);
   }
 
   /**
@@ -111,7 +118,61 @@ public record DeploymentProperties(
         optional(props, "DestCreds"),
         selection,
         archTags,
-        parseRetry(props));
+        parseRetry(props),
+        parseAdditionalTags(props),
+        parseRemovalPolicy(props));
+  }
+
+  private static List<String> parseAdditionalTags(JsonNode props) {
+    String example = "[\"1.2.3\",\"stable\"]";
+    String v = optional(props, "AdditionalTags");
+    if (v == null) {
+      return List.of();
+    }
+    JsonNode n;
+    try {
+      n = JSON.readTree(v);
+    } catch (JsonProcessingException e) {
+      throw new InvalidPropertyException(
+          "invalid AdditionalTags '" + v + "': it is not JSON; use an array like " + example);
+    }
+    if (n == null || !n.isArray()) {
+      throw new InvalidPropertyException(
+          "invalid AdditionalTags '"
+              + v
+              + "': it is not a JSON array; use an array like "
+              + example);
+    }
+    List<String> tags = new ArrayList<>();
+    for (JsonNode t : n) {
+      if (!t.isTextual() || !TAG.matcher(t.asText()).matches()) {
+        throw new InvalidPropertyException(
+            "invalid AdditionalTags element "
+                + t
+                + ": it is not a tag; use tags such as "
+                + example
+                + " ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
+      }
+      if (!tags.contains(t.asText())) {
+        tags.add(t.asText());
+      }
+    }
+    return tags;
+  }
+
+  private static boolean parseRemovalPolicy(JsonNode props) {
+    String v = optional(props, "RemovalPolicy");
+    if (v == null || v.equalsIgnoreCase("retain")) {
+      return false;
+    }
+    if (v.equalsIgnoreCase("destroy")) {
+      return true;
+    }
+    throw new InvalidPropertyException(
+        "invalid RemovalPolicy '"
+            + v
+            + "': use \"destroy\" (Delete removes the pushed tags) or \"retain\" (the default;"
+            + " set removalPolicy to DESTROY or RETAIN)");
   }
 
   private static String required(JsonNode props, String name, String form) {
@@ -278,6 +339,8 @@ public record DeploymentProperties(
         + ", "
         + selection
         + (archTags.isEmpty() ? "" : ", archTags=" + archTags)
+        + (additionalTags.isEmpty() ? "" : ", additionalTags=" + additionalTags)
+        + (removeOnDelete ? ", RemovalPolicy=destroy" : "")
         + ", "
         + retryPolicy
         + (sourceCreds != null ? ", SrcCreds=<redacted>" : "")

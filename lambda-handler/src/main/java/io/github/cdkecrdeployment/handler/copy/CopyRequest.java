@@ -2,7 +2,9 @@ package io.github.cdkecrdeployment.handler.copy;
 
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +19,7 @@ public final class CopyRequest {
   private final Credential destinationCredential;
   private final Selection selection;
   private final Map<String, String> archTags;
+  private final List<String> additionalTags;
   private final int parallelism;
   private final RetryPolicy retryPolicy;
   private final Deadline deadline;
@@ -31,6 +34,7 @@ public final class CopyRequest {
     this.destinationCredential = b.destinationCredential;
     this.selection = b.selection;
     this.archTags = Map.copyOf(b.archTags);
+    this.additionalTags = List.copyOf(b.additionalTags);
     this.parallelism = b.parallelism;
     this.retryPolicy = b.retryPolicy;
     this.deadline = b.deadline;
@@ -72,6 +76,14 @@ public final class CopyRequest {
   /** Architecture → extra destination tag (only with {@link Selection.Kind#ALL}); default empty. */
   public Map<String, String> archTags() {
     return archTags;
+  }
+
+  /**
+   * More destination tags for the selected top manifest, pushed after the main tag (tags already at
+   * the digest are skipped); default empty.
+   */
+  public List<String> additionalTags() {
+    return additionalTags;
   }
 
   /** Blobs copied at once; default 4. */
@@ -118,6 +130,7 @@ public final class CopyRequest {
     private Credential destinationCredential;
     private Selection selection = Selection.defaultPlatform();
     private final Map<String, String> archTags = new LinkedHashMap<>();
+    private final List<String> additionalTags = new ArrayList<>();
     private int parallelism = 4;
     private RetryPolicy retryPolicy = RetryPolicy.NONE;
     private Deadline deadline = Deadline.none();
@@ -152,6 +165,13 @@ public final class CopyRequest {
     public Builder archTags(Map<String, String> tags) {
       this.archTags.clear();
       this.archTags.putAll(Objects.requireNonNull(tags, "archTags"));
+      return this;
+    }
+
+    /** More tags for the selected top manifest, pushed after the main tag. */
+    public Builder additionalTags(List<String> tags) {
+      this.additionalTags.clear();
+      this.additionalTags.addAll(Objects.requireNonNull(tags, "additionalTags"));
       return this;
     }
 

@@ -277,6 +277,7 @@ public final class RegistryCopier implements ImageCopier {
       RegistryRepository dest = join(destOpen);
       if (alreadyThere(dest, target, archTagged)) {
         listener.stage("docker://" + destRef + " already at " + target + "; nothing to push");
+        pushAdditionalTags(dest, selected.manifest());
         return new CopyResult(
             target,
             destRef,
@@ -345,7 +346,19 @@ public final class RegistryCopier implements ImageCopier {
             progress(),
             null);
       }
+      pushAdditionalTags(dest, selected.manifest());
       return new CopyResult(target, destRef, progress(), false);
+    }
+
+    /** The additional tags, at the very end; a tag already at the digest is left alone. */
+    private void pushAdditionalTags(RegistryRepository dest, RawManifest top) throws IOException {
+      for (String tag : request.additionalTags()) {
+        if (dest.manifestDigest(tag).filter(top.digest()::equals).isPresent()) {
+          continue;
+        }
+        listener.stage("tagging " + destRef.repositoryUri() + ":" + tag + " → " + top.digest());
+        dest.pushManifest(top, tag);
+      }
     }
 
     /** Pushes a child manifest by digest unless the destination has it already. */

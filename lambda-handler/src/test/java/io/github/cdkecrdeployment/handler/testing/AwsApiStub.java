@@ -26,11 +26,11 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Local stubs of the AWS JSON APIs the handler calls, on one HTTP server on 127.0.0.1: ECR {@code
- * GetAuthorizationToken}, ECR Public {@code GetAuthorizationToken} and Secrets Manager {@code
- * GetSecretValue}, dispatched on {@code X-Amz-Target} as the real services do. The real SDK clients
- * reach it through an endpoint override ({@code AWS_ENDPOINT_URL_*} or {@code AwsSettings}).
- * Requests must be SigV4-signed; each call is recorded with the region and service of its
- * signature. Register with {@code @RegisterExtension}.
+ * GetAuthorizationToken} and {@code BatchDeleteImage}, ECR Public {@code GetAuthorizationToken} and
+ * Secrets Manager {@code GetSecretValue}, dispatched on {@code X-Amz-Target} as the real services
+ * do. The real SDK clients reach it through an endpoint override ({@code AWS_ENDPOINT_URL_*} or
+ * {@code AwsSettings}). Requests must be SigV4-signed; each call is recorded with the region and
+ * service of its signature. Register with {@code @RegisterExtension}.
  */
 public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +58,7 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
   private final Map<String, String> secretStrings = new ConcurrentHashMap<>();
   private final Map<String, byte[]> secretBinaries = new ConcurrentHashMap<>();
   private final Map<String, Error> errors = new ConcurrentHashMap<>();
+  private final Map<String, String> deleteFailures = new ConcurrentHashMap<>();
   private final List<Call> calls = new ArrayList<>();
   private volatile String ecrToken = "AWS:ecr-token-0123456789";
   private volatile String ecrPublicToken = "AWS:ecr-public-token-0123456789";
@@ -135,6 +136,22 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
     return this;
   }
 
+  /**
+   * Makes {@code BatchDeleteImage} report {@code tag} as a failure with {@code code} (e.g. {@code
+   * ImageTagDoesNotMatchDigest}) instead of deleting it; other tags are reported deleted.
+   */
+  public AwsApiStub ecrDeleteFailure(String tag, String code) {
+    deleteFailures.put(tag, code);
+    return this;
+  }
+
+  /**
+   * The calls to one target, e.g. {@code AmazonEC2ContainerRegistry_V20150921.BatchDeleteImage}.
+   */
+  public List<Call> calls(String target) {
+    return calls().stream().filter(c -> target.equals(c.target())).toList();
+  }
+
   /** Every call so far. */
   public List<Call> calls() {
     synchronized (calls) {
@@ -170,6 +187,24 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
         d.put("authorizationToken", b64(ecrToken));
         d.put("expiresAt", System.currentTimeMillis() / 1000.0 + 43200);
         d.put("proxyEndpoint", "https://123456789012.dkr.ecr." + m.group(1) + ".amazonaws.com");
+        send(ex, 200, r);
+      } else if ("AmazonEC2ContainerRegistry_V20150921.BatchDeleteImage".equals(target)) {
+        // As ECR answers: each requested id either in imageIds (removed) or in failures.
+        ObjectNode r = JSON.createObjectNode();
+        var deleted = r.putArray("imageIds");
+        var failures = r.putArray("failures");
+        for (JsonNode id : body.path("imageIds")) {
+          String tag = id.path("imageTag").asText();
+          String code = deleteFailures.get(tag);
+          if (code == null) {
+            deleted.addObject().put("imageTag", tag).put("imageDigest", "sha256:" + "0".repeat(64));
+          } else {
+            ObjectNode f = failures.addObject();
+            f.putObject("imageId").put("imageTag", tag);
+            f.put("failureCode", code);
+            f.put("failureReason", "injected " + code);
+          }
+        }
         send(ex, 200, r);
       } else if ("SpencerFrontendService.GetAuthorizationToken".equals(target)) {
         ObjectNode r = JSON.createObjectNode();
