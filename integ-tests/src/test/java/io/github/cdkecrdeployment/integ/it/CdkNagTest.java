@@ -10,6 +10,7 @@ import io.github.cdkecrdeployment.examples.privateregistry.PrivateRegistryStack;
 import io.github.cdkecrdeployment.examples.retryconfig.RetryConfigStack;
 import io.github.cdkecrdeployment.examples.s3archive.S3ArchiveStack;
 import io.github.cdkecrdeployment.examples.specificarchitecture.SpecificArchitectureStack;
+import io.github.cdkecrdeployment.examples.typedecr.TypedEcrStack;
 import io.github.cdkecrdeployment.examples.vpc.VpcStack;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -99,7 +100,17 @@ class CdkNagTest {
                     "registry.example.com/team/app:1.0",
                     PrivateRegistryStack.DEFAULT_SECRET)),
         example("retry-config", (app, id) -> new RetryConfigStack(app, id, none)),
-        example("vpc", (app, id) -> new VpcStack(app, id, none)));
+        example("vpc", (app, id) -> new VpcStack(app, id, none)),
+        example(
+            "typed-ecr",
+            (app, id) ->
+                new TypedEcrStack(
+                    app,
+                    id,
+                    none,
+                    Examples.dir("typed-ecr").resolve("image").resolve("hello.tar"),
+                    TypedEcrStack.DEFAULT_SOURCE,
+                    TypedEcrStack.DEFAULT_SECRET)));
   }
 
   private static Arguments example(final String name, final BiFunction<App, String, Stack> stack) {
