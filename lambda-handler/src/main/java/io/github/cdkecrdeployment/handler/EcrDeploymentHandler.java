@@ -52,7 +52,7 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
 
   /** Builds the real collaborators from the Lambda environment (called once per cold start). */
   public EcrDeploymentHandler() {
-    this(Log.fromEnvironment(), AwsSettings.defaults());
+    this(withProxyFromEnvironment(Log.fromEnvironment()), AwsSettings.defaults());
   }
 
   private EcrDeploymentHandler(Log log, AwsSettings aws) {
@@ -63,6 +63,12 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
         log,
         Clock.systemUTC(),
         new TagCleanup(aws, log));
+  }
+
+  /** Applies HTTPS_PROXY / NO_PROXY to the JVM before any client is built. */
+  private static Log withProxyFromEnvironment(Log log) {
+    ProxyEnvironment.apply(System.getenv(), log);
+    return log;
   }
 
   EcrDeploymentHandler(

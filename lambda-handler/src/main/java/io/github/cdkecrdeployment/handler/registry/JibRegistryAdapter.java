@@ -155,6 +155,9 @@ public final class JibRegistryAdapter implements RegistryConnector {
             // HTTP/1.1: large uploads are not throttled by HTTP/2 flow-control windows.
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
+            // The JVM's proxy properties (set from HTTPS_PROXY / NO_PROXY by the handler); direct
+            // when none is set.
+            .proxy(java.net.ProxySelector.getDefault())
             .connectTimeout(Duration.ofSeconds(30));
     if (ssl != null) {
       b.sslContext(ssl);
