@@ -1,6 +1,8 @@
 package io.github.cdkecrdeployment;
 
+import io.github.cdkecrdeployment.internal.Validation;
 import java.util.Objects;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 
 /**
  * An image in a container registry, for example {@code nginx:latest}, {@code ghcr.io/owner/app:1.2}
@@ -13,6 +15,7 @@ import java.util.Objects;
 public class DockerImageName implements IImageName {
   private final String name;
   private String creds;
+  private ISecret secret;
 
   /**
    * Creates an image name without credentials (ECR, ECR Public and anonymous access).
@@ -21,7 +24,7 @@ public class DockerImageName implements IImageName {
    *     123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag}; may be a CDK token
    */
   public DockerImageName(final String name) {
-    this(name, null);
+    this(name, (String) null);
   }
 
   /**
@@ -36,7 +39,32 @@ public class DockerImageName implements IImageName {
     this.name =
         Objects.requireNonNull(
             name, "name must not be null: pass an image reference such as \"nginx:latest\"");
+    Validation.imageName(name);
     this.creds = creds;
+  }
+
+  /**
+   * Creates an image name whose credentials are in an AWS Secrets Manager secret. The secret's
+   * value is {@code user:password} or {@code {"username":"<user>","password":"<password>"}}; the
+   * custom resource gets the secret's ARN (never its value), and the handler's role is granted read
+   * on the secret (and decrypt on its KMS key, when it has one).
+   *
+   * @param name the image reference, e.g. {@code ghcr.io/owner/app:1.2}; may be a CDK token
+   * @param creds the secret holding the credentials
+   * @throws NullPointerException when an argument is null
+   */
+  public DockerImageName(final String name, final ISecret creds) {
+    this(
+        name,
+        Objects.requireNonNull(
+                creds, "creds must not be null: pass the secret, or use DockerImageName(name)")
+            .getSecretArn());
+    this.secret = creds;
+  }
+
+  /** The secret given to the constructor, or {@code null}; the deployment grants read on it. */
+  ISecret secret() {
+    return secret;
   }
 
   /**
@@ -68,6 +96,8 @@ public class DockerImageName implements IImageName {
   @Override
   public void setCreds(final String creds) {
     this.creds = creds;
+    // The credentials no longer come from the secret given to the constructor.
+    this.secret = null;
   }
 
   /** Returns the URI; the credentials are never part of it. */

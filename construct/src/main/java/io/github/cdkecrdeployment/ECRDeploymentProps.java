@@ -6,10 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.logs.ILogGroup;
 
 /**
  * Properties of an {@link ECRDeployment}: what to copy, where to, and how the copying Lambda
@@ -30,6 +35,12 @@ public final class ECRDeploymentProps {
   private final IVpc vpc;
   private final SubnetSelection vpcSubnets;
   private final List<ISecurityGroup> securityGroups;
+  private final List<String> additionalTags;
+  private final Architecture architecture;
+  private final Map<String, String> environment;
+  private final ILogGroup logGroup;
+  private final LoggingFormat loggingFormat;
+  private final RemovalPolicy removalPolicy;
 
   private ECRDeploymentProps(final Builder b) {
     this.src =
@@ -49,6 +60,12 @@ public final class ECRDeploymentProps {
     this.vpc = b.vpc;
     this.vpcSubnets = b.vpcSubnets;
     this.securityGroups = copyList("securityGroups", b.securityGroups);
+    this.additionalTags = copyList("additionalTags", b.additionalTags);
+    this.architecture = b.architecture;
+    this.environment = copyMap("environment", b.environment);
+    this.logGroup = b.logGroup;
+    this.loggingFormat = b.loggingFormat;
+    this.removalPolicy = b.removalPolicy;
   }
 
   /**
@@ -104,6 +121,10 @@ public final class ECRDeploymentProps {
    * tag, e.g. {@code {"arm64": "app-arm64", "amd64": "app-amd64"}}. Only allowed when {@link
    * #getCopyImageIndex()} is {@code true}.
    *
+   * <p>The keys are written to the template in the order of a {@code LinkedHashMap} or {@code
+   * SortedMap}, and sorted for any other map (such as {@code Map.of}, whose order changes from one
+   * JVM run to the next), so every synth gives the same template.
+   *
    * @return the architecture-to-tag map, or {@code null} when not set (default: no extra tags)
    */
   public Map<String, String> getArchImageTags() {
@@ -113,7 +134,8 @@ public final class ECRDeploymentProps {
   /**
    * Retries of the whole copy: {@code numAttempts} (a whole number, at least 1), {@code baseDelay}
    * and {@code maxDelay} (seconds, greater than 0, {@code baseDelay <= maxDelay}), e.g. {@code
-   * {"numAttempts": 3, "baseDelay": 1, "maxDelay": 5}}. Other keys are rejected at synth time.
+   * {"numAttempts": 3, "baseDelay": 1, "maxDelay": 5}}. Other keys are rejected at synth time. Keys
+   * are written in a stable order, as for {@link #getArchImageTags()}.
    *
    * @return the retry settings, or {@code null} when not set (default: one attempt; each registry
    *     request is still retried on transient errors)
@@ -173,6 +195,70 @@ public final class ECRDeploymentProps {
     return securityGroups;
   }
 
+  /**
+   * More tags to write at the destination, besides the tag of {@link #getDest()}: one copy, and at
+   * the end every tag points at the same digest. Tags already at that digest are not pushed again.
+   * Sent as the property {@code AdditionalTags} (a JSON array), only when set.
+   *
+   * @return the tags, or {@code null} when not set (default: only the tag of {@code dest})
+   */
+  public List<String> getAdditionalTags() {
+    return additionalTags;
+  }
+
+  /**
+   * The instruction set of the copying Lambda function. The handler jar is architecture-neutral, so
+   * {@code ARM_64} (cheaper per second) works as well.
+   *
+   * @return the architecture, or {@code null} when not set (default: {@code X86_64})
+   */
+  public Architecture getArchitecture() {
+    return architecture;
+  }
+
+  /**
+   * Environment variables of the copying Lambda function, e.g. {@code HTTPS_PROXY} and {@code
+   * NO_PROXY}, which the handler honours for registry and AWS traffic, or {@code LOG_LEVEL}.
+   *
+   * @return the variables, or {@code null} when not set (default: none)
+   */
+  public Map<String, String> getEnvironment() {
+    return environment;
+  }
+
+  /**
+   * The log group of the copying Lambda function, e.g. to set the retention of its logs.
+   *
+   * @return the log group, or {@code null} when not set (default: Lambda's {@code
+   *     /aws/lambda/<function>} group, kept forever)
+   */
+  public ILogGroup getLogGroup() {
+    return logGroup;
+  }
+
+  /**
+   * The format of the copying Lambda function's logs.
+   *
+   * @return the format, or {@code null} when not set (default: {@code TEXT})
+   */
+  public LoggingFormat getLoggingFormat() {
+    return loggingFormat;
+  }
+
+  /**
+   * What deleting the custom resource does to the tags it pushed. {@code RETAIN} keeps them (as
+   * upstream does). {@code DESTROY} sends {@code RemovalPolicy: "destroy"}, grants {@code
+   * ecr:BatchDeleteImage} (on the repository of an {@link EcrImageName} dest, else on {@code *}),
+   * and on Delete removes exactly the tags this resource pushed (dest tag, additional tags, arch
+   * tags), never other tags; a registry that cannot delete a single tag keeps them, with a log line
+   * saying so. A failed cleanup never blocks the stack's deletion.
+   *
+   * @return the policy, or {@code null} when not set (default: {@code RETAIN})
+   */
+  public RemovalPolicy getRemovalPolicy() {
+    return removalPolicy;
+  }
+
   @Override
   public boolean equals(final Object o) {
     if (this == o) {
@@ -192,7 +278,13 @@ public final class ECRDeploymentProps {
         && Objects.equals(role, that.role)
         && Objects.equals(vpc, that.vpc)
         && Objects.equals(vpcSubnets, that.vpcSubnets)
-        && Objects.equals(securityGroups, that.securityGroups);
+        && Objects.equals(securityGroups, that.securityGroups)
+        && Objects.equals(additionalTags, that.additionalTags)
+        && Objects.equals(architecture, that.architecture)
+        && Objects.equals(environment, that.environment)
+        && Objects.equals(logGroup, that.logGroup)
+        && Objects.equals(loggingFormat, that.loggingFormat)
+        && Objects.equals(removalPolicy, that.removalPolicy);
   }
 
   @Override
@@ -208,7 +300,13 @@ public final class ECRDeploymentProps {
         role,
         vpc,
         vpcSubnets,
-        securityGroups);
+        securityGroups,
+        additionalTags,
+        architecture,
+        environment,
+        logGroup,
+        loggingFormat,
+        removalPolicy);
   }
 
   private static <T> List<T> copyList(final String prop, final List<? extends T> list) {
@@ -225,15 +323,27 @@ public final class ECRDeploymentProps {
     if (map == null) {
       return null;
     }
-    // Insertion order is kept: it is the key order of the JSON sent to the handler.
+    // The iteration order of the copy is the key order of the JSON sent to the handler, and a
+    // changed order is a changed property (CloudFormation updates the resource and copies again).
+    // A LinkedHashMap or SortedMap has an order its caller chose, stable from run to run: keep it,
+    // as upstream's JSON.stringify keeps an object's order. Any other map (Map.of, HashMap) has no
+    // stable order (Map.of's changes with every JVM run): sort its keys.
+    boolean ordered = map instanceof LinkedHashMap || map instanceof SortedMap;
     Map<String, V> copy = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>(map.size());
     map.forEach(
         (k, v) -> {
           Objects.requireNonNull(k, () -> prop + " must not contain a null key: remove it");
           Objects.requireNonNull(
               v, () -> prop + " must not map \"" + k + "\" to null: give it a value or remove it");
-          copy.put(k, v);
+          keys.add(k);
         });
+    if (!ordered) {
+      Collections.sort(keys);
+    }
+    for (String k : keys) {
+      copy.put(k, map.get(k));
+    }
     return Collections.unmodifiableMap(copy);
   }
 
@@ -250,6 +360,12 @@ public final class ECRDeploymentProps {
     private IVpc vpc;
     private SubnetSelection vpcSubnets;
     private List<? extends ISecurityGroup> securityGroups;
+    private List<String> additionalTags;
+    private Architecture architecture;
+    private Map<String, String> environment;
+    private ILogGroup logGroup;
+    private LoggingFormat loggingFormat;
+    private RemovalPolicy removalPolicy;
 
     private Builder() {}
 
@@ -376,6 +492,72 @@ public final class ECRDeploymentProps {
      */
     public Builder securityGroups(final List<? extends ISecurityGroup> securityGroups) {
       this.securityGroups = securityGroups;
+      return this;
+    }
+
+    /**
+     * Sets more tags to write at the destination, all pointing at the copied digest.
+     *
+     * @param additionalTags e.g. {@code List.of("1.2.3", "stable")}; default: none
+     * @return this builder
+     */
+    public Builder additionalTags(final List<String> additionalTags) {
+      this.additionalTags = additionalTags;
+      return this;
+    }
+
+    /**
+     * Sets the instruction set of the copying Lambda function.
+     *
+     * @param architecture {@code X86_64} or {@code ARM_64}; default: {@code X86_64}
+     * @return this builder
+     */
+    public Builder architecture(final Architecture architecture) {
+      this.architecture = architecture;
+      return this;
+    }
+
+    /**
+     * Sets environment variables of the copying Lambda function.
+     *
+     * @param environment e.g. {@code Map.of("HTTPS_PROXY", "http://proxy:3128")}; default: none
+     * @return this builder
+     */
+    public Builder environment(final Map<String, String> environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    /**
+     * Sets the log group of the copying Lambda function.
+     *
+     * @param logGroup e.g. a {@code LogGroup} with a retention; default: Lambda's own group
+     * @return this builder
+     */
+    public Builder logGroup(final ILogGroup logGroup) {
+      this.logGroup = logGroup;
+      return this;
+    }
+
+    /**
+     * Sets the format of the copying Lambda function's logs.
+     *
+     * @param loggingFormat {@code TEXT} or {@code JSON}; default: {@code TEXT}
+     * @return this builder
+     */
+    public Builder loggingFormat(final LoggingFormat loggingFormat) {
+      this.loggingFormat = loggingFormat;
+      return this;
+    }
+
+    /**
+     * Sets what deleting the custom resource does to the tags it pushed.
+     *
+     * @param removalPolicy {@code RETAIN} or {@code DESTROY}; default: {@code RETAIN}
+     * @return this builder
+     */
+    public Builder removalPolicy(final RemovalPolicy removalPolicy) {
+      this.removalPolicy = removalPolicy;
       return this;
     }
 

@@ -2,7 +2,10 @@ package io.github.cdkecrdeployment.internal;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awscdk.Token;
 
@@ -20,7 +23,235 @@ public final class Validation {
   /** The keys the handler understands in {@code RetryConfigs}, in the order they are documented. */
   private static final List<String> RETRY_KEYS = List.of("numAttempts", "baseDelay", "maxDelay");
 
+  /** A tag as the distribution spec defines it. */
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+
+  private static final Pattern TRANSPORT = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+
+  /** Architectures (GOARCH values, as in OCI image indexes) and the aliases the handler accepts. */
+  private static final Set<String> ARCHITECTURES =
+      Set.of(
+          "386",
+          "amd64",
+          "arm",
+          "arm64",
+          "loong64",
+          "mips",
+          "mipsle",
+          "mips64",
+          "mips64le",
+          "ppc64",
+          "ppc64le",
+          "riscv64",
+          "s390x",
+          "wasm",
+          "x86_64",
+          "x86-64",
+          "aarch64");
+
+  private static final Set<String> OPERATING_SYSTEMS =
+      Set.of("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "wasip1");
+
+  private static final Pattern VARIANT = Pattern.compile("v[0-9]+");
+
   private Validation() {}
+
+  /**
+   * Checks a literal image name given to {@code DockerImageName}; names holding tokens are not
+   * judged.
+   *
+   * @param name the name without transport
+   * @throws IllegalArgumentException on a transport prefix, whitespace or an upper-case repository
+   */
+  public static void imageName(final String name) {
+    if (Token.isUnresolved(name)) {
+      return;
+    }
+    if (TRANSPORT.matcher(name).find()) {
+      String bare = TRANSPORT.matcher(name).replaceFirst("");
+      throw new IllegalArgumentException(
+          "image name \""
+              + name
+              + "\" starts with a transport prefix, so its URI would be \"docker://"
+              + name
+              + "\": pass the name without it, new DockerImageName(\""
+              + bare
+              + "\")");
+    }
+    if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException(
+          "image name \""
+              + name
+              + "\" is empty or contains whitespace: pass a reference such as \"nginx:latest\"");
+    }
+    String repository = repositoryPath(name);
+    if (!repository.equals(repository.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          "image name \""
+              + name
+              + "\" has upper-case letters in its repository \""
+              + repository
+              + "\", which registries reject: use \""
+              + name.replace(repository, repository.toLowerCase(Locale.ROOT))
+              + "\"");
+    }
+  }
+
+  /**
+   * Checks a literal bucket-and-key given to {@code S3ArchiveName}.
+   *
+   * @param p the bucket and key
+   * @throws IllegalArgumentException on a transport prefix
+   */
+  public static void archiveName(final String p) {
+    if (!Token.isUnresolved(p) && TRANSPORT.matcher(p).find()) {
+      throw new IllegalArgumentException(
+          "archive \""
+              + p
+              + "\" starts with a transport prefix, so its URI would be \"s3://"
+              + p
+              + "\": pass the bucket and key without it, e.g. new S3ArchiveName(\""
+              + TRANSPORT.matcher(p).replaceFirst("")
+              + "\")");
+    }
+  }
+
+  /**
+   * Whether a literal image URI ({@code docker://...}) names neither a tag nor a digest, so the
+   * handler writes {@code :latest}. A URI whose end is a token is never judged.
+   *
+   * @param uri the URI
+   * @return true when the literal end of the URI has no tag or digest
+   */
+  public static boolean lacksTagOrDigest(final String uri) {
+    if (!uri.startsWith("docker://")) {
+      return false;
+    }
+    String name = uri.substring("docker://".length());
+    if (Token.isUnresolved(name)) {
+      String end = literalSuffix(name);
+      // Without a '/', ':' or '@' after the last token, the token may hold the tag.
+      if (end == null || !(end.contains("/") || end.contains(":") || end.contains("@"))) {
+        return false;
+      }
+      name = end;
+    }
+    return !name.contains("@") && !name.substring(name.lastIndexOf('/') + 1).contains(":");
+  }
+
+  /**
+   * Whether credentials look like a literal {@code user:password} (a secret name cannot contain
+   * {@code :}; an ARN starts with {@code arn:}).
+   *
+   * @param creds the credentials or null
+   * @return true for plain-text credentials
+   */
+  public static boolean isPlainTextCreds(final String creds) {
+    if (creds == null || creds.startsWith("arn:")) {
+      return false;
+    }
+    String literal = Token.isUnresolved(creds) ? literalPrefix(creds) : creds;
+    return literal != null && literal.contains(":");
+  }
+
+  /**
+   * Checks that every key of {@code archImageTags} is an architecture and every value a tag.
+   *
+   * @param archImageTags the map or null
+   * @throws IllegalArgumentException naming the bad key or value
+   */
+  public static void archImageTags(final Map<String, String> archImageTags) {
+    if (archImageTags == null) {
+      return;
+    }
+    archImageTags.forEach(
+        (arch, tag) -> {
+          if (!Token.isUnresolved(arch) && !isArchitecture(arch)) {
+            throw new IllegalArgumentException(
+                "archImageTags key \""
+                    + arch
+                    + "\" is not an architecture: use one such as amd64, arm64, arm/v7 or"
+                    + " linux/arm64");
+          }
+          if (!Token.isUnresolved(tag) && !TAG.matcher(tag).matches()) {
+            throw new IllegalArgumentException(
+                "archImageTags maps \"" + arch + "\" to \"" + tag + "\", which " + notATag());
+          }
+        });
+  }
+
+  /**
+   * Checks the additional tags.
+   *
+   * @param tags the tags or null
+   * @throws IllegalArgumentException naming the bad tag
+   */
+  public static void additionalTags(final List<String> tags) {
+    if (tags == null) {
+      return;
+    }
+    for (String tag : tags) {
+      if (!Token.isUnresolved(tag) && !TAG.matcher(tag).matches()) {
+        throw new IllegalArgumentException(
+            "additionalTags has \"" + tag + "\", which " + notATag());
+      }
+    }
+  }
+
+  private static String notATag() {
+    return "is not a tag: a tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with"
+        + " '.' or '-'";
+  }
+
+  private static boolean isArchitecture(final String value) {
+    String[] p = value.split("/", -1);
+    return switch (p.length) {
+      case 1 -> ARCHITECTURES.contains(p[0]);
+      case 2 ->
+          OPERATING_SYSTEMS.contains(p[0])
+              ? ARCHITECTURES.contains(p[1])
+              : ARCHITECTURES.contains(p[0]) && VARIANT.matcher(p[1]).matches();
+      case 3 ->
+          OPERATING_SYSTEMS.contains(p[0])
+              && ARCHITECTURES.contains(p[1])
+              && VARIANT.matcher(p[2]).matches();
+      default -> false;
+    };
+  }
+
+  /** The repository path of a reference: without registry host, tag and digest. */
+  private static String repositoryPath(final String name) {
+    String n = name;
+    int at = n.indexOf('@');
+    if (at >= 0) {
+      n = n.substring(0, at);
+    }
+    int slash = n.lastIndexOf('/');
+    int colon = n.lastIndexOf(':');
+    if (colon > slash) {
+      n = n.substring(0, colon);
+    }
+    int first = n.indexOf('/');
+    if (first > 0) {
+      String host = n.substring(0, first);
+      if (host.contains(".") || host.contains(":") || host.equals("localhost")) {
+        n = n.substring(first + 1);
+      }
+    }
+    return n;
+  }
+
+  /** The text after the last token of a string (CDK encodes tokens as "${Token[...]}"). */
+  private static String literalSuffix(final String s) {
+    String end = s.substring(s.lastIndexOf("]}") + 2);
+    return end.isEmpty() ? null : end;
+  }
+
+  /** The text before the first token, or null when the string starts with one. */
+  private static String literalPrefix(final String s) {
+    int start = s.indexOf("${Token[");
+    return start <= 0 ? null : s.substring(0, start);
+  }
 
   /**
    * Checks the memory of the handler function and renders it as the handler's uuid suffix.

@@ -9,6 +9,7 @@ import io.github.cdkecrdeployment.handler.cfn.CfnResponse;
 import io.github.cdkecrdeployment.handler.cfn.DeploymentProperties;
 import io.github.cdkecrdeployment.handler.cfn.InvalidPropertyException;
 import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
+import io.github.cdkecrdeployment.handler.cleanup.TagCleanup;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
 import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.Log;
@@ -46,8 +47,14 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
   /** Time kept back from the Lambda timeout to report a copy that did not finish. */
   static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
-  /** What a deployment needs besides the event. */
-  record Collaborators(CredentialResolver credentials, ImageCopier copier) {}
+  /**
+   * What a deployment needs besides the event.
+   *
+   * @param credentials resolves SrcCreds/DestCreds
+   * @param copier the copy engine
+   * @param cleanup removes pushed tags on Delete when RemovalPolicy is destroy
+   */
+  record Collaborators(CredentialResolver credentials, ImageCopier copier, TagCleanup cleanup) {}
 
   private final Supplier<Collaborators> factory;
   private final ResponseSender sender;
@@ -63,8 +70,11 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
   private EcrDeploymentHandler(Log log, Clock clock) {
     this(
         () -> {
+          // HTTPS_PROXY / NO_PROXY become the JVM's proxy settings before any client is built.
+          ProxyEnvironment.apply(System.getenv(), log);
           AwsSettings aws = AwsSettings.defaults();
-          return new Collaborators(new CredentialResolver(aws, log), Copier.standard(aws));
+          return new Collaborators(
+              new CredentialResolver(aws, log), Copier.standard(aws), new TagCleanup(aws, log));
         },
         ResponseSender.standard(log),
         log,
@@ -77,8 +87,9 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
       ImageCopier copier,
       ResponseSender sender,
       Log log,
-      Clock clock) {
-    this(() -> new Collaborators(credentials, copier), sender, log, clock);
+      Clock clock,
+      TagCleanup cleanup) {
+    this(() -> new Collaborators(credentials, copier, cleanup), sender, log, clock);
   }
 
   /** With a factory for the collaborators, called on the first event (tests make it fail). */
@@ -121,7 +132,7 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
               + " CloudFormation custom-resource events");
     }
     if (event.requestType() == CfnEvent.RequestType.DELETE) {
-      log.info("delete: nothing to do, the image stays in the destination repository");
+      delete(event);
       return CfnResponse.success(event, Map.of());
     }
     DeploymentProperties props = DeploymentProperties.parse(event.properties());
@@ -132,6 +143,22 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
     data.put("ImageUri", result.imageUri());
     log.info("done: " + result.imageUri());
     return CfnResponse.success(event, data);
+  }
+
+  /**
+   * Delete: nothing unless RemovalPolicy is destroy; then the pushed tags are removed. Never fails:
+   * a cleanup that cannot run is logged, and the stack's deletion goes on.
+   */
+  private void delete(CfnEvent event) {
+    if (!"destroy".equalsIgnoreCase(event.properties().path("RemovalPolicy").asText(""))) {
+      log.info("delete: nothing to do, the image stays in the destination repository");
+      return;
+    }
+    try {
+      collaborators().cleanup().onDelete(event.properties());
+    } catch (RuntimeException e) {
+      log.warn("delete: the pushed tags were left in place: " + describe(e));
+    }
   }
 
   private Collaborators collaborators() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.auth.CredentialResolver;
 import io.github.cdkecrdeployment.handler.cfn.ResponseSender;
+import io.github.cdkecrdeployment.handler.cleanup.TagCleanup;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
 import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.copy.ImageCopier;
@@ -37,7 +38,8 @@ final class TestHandlers {
         copier,
         new ResponseSender(log, 3, Duration.ofMillis(10), Duration.ofSeconds(5)),
         log,
-        clock);
+        clock,
+        new TagCleanup(settings, log));
   }
 
   /**

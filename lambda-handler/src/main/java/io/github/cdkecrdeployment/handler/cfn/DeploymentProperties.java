@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param archTags {@code ArchImageTags}, empty when unset
  * @param additionalTags {@code AdditionalTags}, empty when unset
  * @param retryPolicy {@code RetryConfigs}, {@link RetryPolicy#NONE} when unset
+ * @param removeOnDelete {@code RemovalPolicy} is {@code "destroy"}: Delete removes the pushed tags
  */
 public record DeploymentProperties(
     SourceLocation source,
@@ -38,7 +39,8 @@ public record DeploymentProperties(
     Selection selection,
     Map<String, String> archTags,
     List<String> additionalTags,
-    RetryPolicy retryPolicy) {
+    RetryPolicy retryPolicy,
+    boolean removeOnDelete) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ARCH = Pattern.compile("[a-z0-9_]+(/[a-z0-9_]+){0,2}");
@@ -121,7 +123,8 @@ public record DeploymentProperties(
         o.selection(),
         o.archTags(),
         o.additionalTags(),
-        o.retryPolicy());
+        o.retryPolicy(),
+        parseRemovalPolicy(props));
   }
 
   private static String required(JsonNode props, String name, String form) {
@@ -251,6 +254,7 @@ public record DeploymentProperties(
   }
 
   private static List<String> parseAdditionalTags(JsonNode props) {
+    String example = "[\"1.2.3\",\"stable\"]";
     String v = optional(props, "AdditionalTags");
     if (v == null) {
       return List.of();
@@ -259,23 +263,46 @@ public record DeploymentProperties(
     try {
       n = JSON.readTree(v);
     } catch (JsonProcessingException e) {
-      n = null;
+      throw new InvalidPropertyException(
+          "invalid AdditionalTags '" + v + "': it is not JSON; use an array like " + example);
     }
     if (n == null || !n.isArray()) {
       throw new InvalidPropertyException(
           "invalid AdditionalTags '"
               + v
-              + "': it is not a JSON array of tags; use an array like [\"v1\",\"stable\"]");
+              + "': it is not a JSON array; use an array like "
+              + example);
     }
     List<String> tags = new ArrayList<>();
     for (JsonNode t : n) {
-      if (!t.isTextual()) {
+      if (!t.isTextual() || !TAG.matcher(t.asText()).matches()) {
         throw new InvalidPropertyException(
-            "invalid AdditionalTags entry " + t + ": it is not a tag string; use e.g. \"v1\"");
+            "invalid AdditionalTags element "
+                + t
+                + ": it is not a tag; use tags such as "
+                + example
+                + " ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
       }
-      tags.add(t.asText());
+      if (!tags.contains(t.asText())) {
+        tags.add(t.asText());
+      }
     }
     return tags;
+  }
+
+  private static boolean parseRemovalPolicy(JsonNode props) {
+    String v = optional(props, "RemovalPolicy");
+    if (v == null || v.equalsIgnoreCase("retain")) {
+      return false;
+    }
+    if (v.equalsIgnoreCase("destroy")) {
+      return true;
+    }
+    throw new InvalidPropertyException(
+        "invalid RemovalPolicy '"
+            + v
+            + "': use \"destroy\" (Delete removes the pushed tags) or \"retain\" (the default;"
+            + " set removalPolicy to DESTROY or RETAIN)");
   }
 
   private static Duration seconds(JsonNode n, String key) {
@@ -301,6 +328,7 @@ public record DeploymentProperties(
         + selection
         + (archTags.isEmpty() ? "" : ", archTags=" + archTags)
         + (additionalTags.isEmpty() ? "" : ", additionalTags=" + additionalTags)
+        + (removeOnDelete ? ", RemovalPolicy=destroy" : "")
         + ", "
         + retryPolicy
         + (sourceCreds != null ? ", SrcCreds=<redacted>" : "")

@@ -230,6 +230,9 @@ final class Transport {
                   // HTTP/1.1: large uploads are not throttled by HTTP/2 flow-control windows.
                   .version(HttpClient.Version.HTTP_1_1)
                   .followRedirects(HttpClient.Redirect.NEVER)
+                  // The JVM's proxy settings (from HTTPS_PROXY / NO_PROXY), as for every other
+                  // request; direct when none is set.
+                  .proxy(java.net.ProxySelector.getDefault())
                   .connectTimeout(timeouts.connect());
           if (!tlsVerify) {
             b.sslContext(TrustAll.CONTEXT);

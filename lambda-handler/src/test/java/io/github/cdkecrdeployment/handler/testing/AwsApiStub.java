@@ -27,9 +27,10 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Local stand-in for the AWS JSON APIs the handler calls, on one plain-HTTP server on 127.0.0.1:
- * ECR {@code GetAuthorizationToken}, ECR Public {@code GetAuthorizationToken} and Secrets Manager
- * {@code GetSecretValue}. The real SDK clients reach it through an endpoint override ({@code
- * AWS_ENDPOINT_URL_*}, the {@code aws.endpointUrl*} system properties, or {@link #settings()}).
+ * ECR {@code GetAuthorizationToken} and {@code BatchDeleteImage}, ECR Public {@code
+ * GetAuthorizationToken} and Secrets Manager {@code GetSecretValue}. The real SDK clients reach it
+ * through an endpoint override ({@code AWS_ENDPOINT_URL_*}, the {@code aws.endpointUrl*} system
+ * properties, or {@link #settings()}).
  *
  * <h2>Wire protocol</h2>
  *
@@ -75,6 +76,10 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
   /** {@code X-Amz-Target} of ECR {@code GetAuthorizationToken}. */
   public static final String ECR_GET_AUTHORIZATION_TOKEN =
       "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
+
+  /** {@code X-Amz-Target} of ECR {@code BatchDeleteImage}. */
+  public static final String ECR_BATCH_DELETE_IMAGE =
+      "AmazonEC2ContainerRegistry_V20150921.BatchDeleteImage";
 
   /** {@code X-Amz-Target} of ECR Public {@code GetAuthorizationToken}. */
   public static final String ECR_PUBLIC_GET_AUTHORIZATION_TOKEN =
@@ -174,10 +179,12 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
   private final Map<String, Operation> operations =
       Map.of(
           ECR_GET_AUTHORIZATION_TOKEN, this::ecrGetAuthorizationToken,
+          ECR_BATCH_DELETE_IMAGE, this::ecrBatchDeleteImage,
           ECR_PUBLIC_GET_AUTHORIZATION_TOKEN, this::ecrPublicGetAuthorizationToken,
           GET_SECRET_VALUE, this::getSecretValue);
 
   private final List<Secret> secrets = new CopyOnWriteArrayList<>();
+  private final Map<String, String> deleteFailures = new ConcurrentHashMap<>();
   private final Map<String, Error> errors = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
@@ -317,6 +324,20 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
     return List.copyOf(calls);
   }
 
+  /** The calls to one target, e.g. {@link #ECR_BATCH_DELETE_IMAGE}. */
+  public List<Call> calls(String target) {
+    return calls().stream().filter(c -> target.equals(c.target())).toList();
+  }
+
+  /**
+   * Makes {@code BatchDeleteImage} report {@code tag} as a failure with {@code code} (e.g. {@code
+   * ImageTagDoesNotMatchDigest}) instead of deleting it; other tags are reported deleted.
+   */
+  public AwsApiStub ecrDeleteFailure(String tag, String code) {
+    deleteFailures.put(tag, code);
+    return this;
+  }
+
   // ---- operations ------------------------------------------------------------------------------
 
   /**
@@ -330,6 +351,30 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
     d.put("authorizationToken", b64(ecrToken));
     d.put("expiresAt", System.currentTimeMillis() / 1000.0 + 43200);
     d.put("proxyEndpoint", "https://" + ACCOUNT + ".dkr.ecr." + call.region() + ".amazonaws.com");
+    return Reply.ok(r);
+  }
+
+  /**
+   * ECR {@code BatchDeleteImage}: each requested image id comes back either in {@code imageIds}
+   * (removed) or in {@code failures} with a {@code failureCode}, as the service answers.
+   * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html
+   */
+  private Reply ecrBatchDeleteImage(Call call) {
+    ObjectNode r = JSON.createObjectNode();
+    var deleted = r.putArray("imageIds");
+    var failures = r.putArray("failures");
+    for (JsonNode id : call.body().path("imageIds")) {
+      String tag = id.path("imageTag").asText();
+      String code = deleteFailures.get(tag);
+      if (code == null) {
+        deleted.addObject().put("imageTag", tag).put("imageDigest", "sha256:" + "0".repeat(64));
+      } else {
+        ObjectNode f = failures.addObject();
+        f.putObject("imageId").put("imageTag", tag);
+        f.put("failureCode", code);
+        f.put("failureReason", "injected " + code);
+      }
+    }
     return Reply.ok(r);
   }
 

@@ -30,6 +30,8 @@ public class VpcStack extends Stack {
     super(scope, id, props);
 
     Vpc vpc = Vpc.Builder.create(this, "Vpc").maxAzs(2).natGateways(1).build();
+    // Flow logs record the function's traffic to the registries (cdk-nag AwsSolutions-VPC7).
+    vpc.addFlowLog("FlowLog");
 
     Repository repository =
         Repository.Builder.create(this, "TargetRepo")
