@@ -568,6 +568,62 @@ class ReliabilityBadInputTest {
     return sb.append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Bad input the engine does not yet refuse with a reason of its own: a source manifest of an
+   * unknown media type and one over the 4 MiB registries accept are fetched and pushed (the
+   * destination refuses them with a bare "manifest invalid"); a wrong password (401) gets the same
+   * fix as a missing permission (403).
+   */
+  static Stream<Case> engineGaps() {
+    List<Case> c = new ArrayList<>();
+    c.add(
+        copying(
+            "manifest with an unknown media type",
+            copy("unknown-type"),
+            t ->
+                srcProxy.inject(
+                    FaultProxy.Fault.respond(
+                        null,
+                        "/v2/seed/app/manifests/v1",
+                        100,
+                        "application/vnd.example.thing.v1+json",
+                        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.example.thing.v1+json\"}"
+                            .getBytes(StandardCharsets.UTF_8))),
+            "application/vnd.example.thing.v1+json",
+            "seed/app"));
+    c.add(
+        copying(
+            "manifest over 4 MiB",
+            copy("huge-manifest"),
+            t ->
+                srcProxy.inject(
+                    FaultProxy.Fault.respond(
+                        null,
+                        "/v2/seed/app/manifests/v1",
+                        100,
+                        MediaTypes.OCI_MANIFEST,
+                        hugeManifest())),
+            "4 MiB",
+            "seed/app"));
+    c.add(
+        copying(
+            "wrong password (401) names the password, not a permission",
+            copy("unauthorized-fix", "DestCreds", RegistryServer.USER + ":wrong-password"),
+            t -> {},
+            "denied (HTTP 401)",
+            "password"));
+    return c.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engineGaps")
+  void engineGapIsRefusedWithTheBadValueAndTheFix(Case c) throws Exception {
+    isRefusedWithTheBadValueAndTheFixAndPushesNothing(c);
+    if (c.name().startsWith("manifest")) {
+      assertEquals(0, proxy.count("PUT", "/manifests/"), "no manifest push even attempted");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void isRefusedWithTheBadValueAndTheFixAndPushesNothing(Case c) throws Exception {
