@@ -199,4 +199,41 @@ class ReliabilityTlsTest {
       assertEquals(null, TRUSTED.server().http().manifestDigest("out/plain", "v1"));
     }
   }
+
+  /**
+   * With {@code --src-tls-verify=false} the command line falls back to plain HTTP for a registry
+   * without TLS; it must still never send the credential there.
+   */
+  @Test
+  void theCommandLineNeverSendsCredentialsOverPlainHttpEvenWithTlsVerifyFalse() throws Exception {
+    String basic =
+        Base64.getEncoder()
+            .encodeToString(("plainuser:" + PLAIN_PW).getBytes(StandardCharsets.UTF_8));
+    try (PlainHttpRecorder plain = PlainHttpRecorder.start()) {
+      // The command line with --src-tls-verify=false falls back to HTTP, but without credentials.
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int exit =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(120),
+              () ->
+                  Main.run(
+                      new String[] {
+                        "copy",
+                        "--src-tls-verify=false",
+                        "--src-creds",
+                        "plainuser:" + PLAIN_PW,
+                        "docker://" + plain.host() + "/seed/app:v1",
+                        "docker://" + TRUSTED.server().host() + "/out/plain:v1"
+                      },
+                      new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                      new PrintStream(err, true, StandardCharsets.UTF_8)));
+      assertEquals(Main.EXIT_FAILED, exit, err.toString(StandardCharsets.UTF_8));
+      String all = plain.received();
+      assertTrue(all.contains("GET /v2/"), "the command line did reach the listener over HTTP");
+      assertFalse(all.toLowerCase(Locale.ROOT).contains("authorization:"), all);
+      assertFalse(all.contains(basic), all);
+      assertFalse(all.contains(PLAIN_PW), all);
+      assertEquals(null, TRUSTED.server().http().manifestDigest("out/plain", "v1"));
+    }
+  }
 }
