@@ -103,4 +103,15 @@ class ReliabilityDigestTest {
     String reason = copyFails("seed/app@" + image.digest(), "by-digest", Map.of());
     assertTrue(reason.contains(image.digest()), reason);
   }
+
+  /**
+   * A manifest pulled by tag has no digest in the reference, but the registry names it in {@code
+   * Docker-Content-Digest}: bytes that do not match it must not be copied and tagged.
+   */
+  @Test
+  void aCorruptedManifestByTagIsNeverTagged() throws Exception {
+    proxy.inject(FaultProxy.Fault.corrupt("GET", "/v2/seed/app/manifests/v1", 1000));
+    String reason = copyFails("seed/app:v1", "by-tag", Map.of());
+    assertTrue(reason.contains(image.digest()), reason);
+  }
 }
