@@ -283,8 +283,9 @@ public final class FaultProxy implements AutoCloseable {
   /**
    * Faults a share {@code rate} of all requests (after armed faults), each drawn from a seeded
    * generator among the faults that fit the request: 500, 502, 503, 504, 429 with and without
-   * {@code Retry-After: 1}, a reset before the response; for responses with a body also a reset in
-   * the middle of it and a stall of {@code stall} in the middle of it; for upload PATCH/PUT also
+   * {@code Retry-After: 1}, a reset before the response (of requests without a body: a reset while
+   * a body is being sent is the armed {@link Fault#drop}); for responses with a body also a reset
+   * in the middle of it and a stall of {@code stall} in the middle of it; for upload PATCH/PUT also
    * {@code BLOB_UPLOAD_UNKNOWN}.
    */
   public synchronized FaultProxy randomFaults(long seed, double rate, Duration stall) {
@@ -360,7 +361,7 @@ public final class FaultProxy implements AutoCloseable {
     faultCounts.merge(name, 1, Integer::sum);
   }
 
-  private Fault take(String method, String path) {
+  private Fault take(String method, String path, boolean hasBody) {
     for (Armed a : faults) {
       Fault f = a.fault();
       if ((f.method() == null || f.method().equals(method))
@@ -369,10 +370,10 @@ public final class FaultProxy implements AutoCloseable {
         return f;
       }
     }
-    return randomFault(method, path);
+    return randomFault(method, path, hasBody);
   }
 
-  private synchronized Fault randomFault(String method, String path) {
+  private synchronized Fault randomFault(String method, String path, boolean hasBody) {
     if (random == null || random.nextDouble() >= rate) {
       return null;
     }
@@ -382,7 +383,11 @@ public final class FaultProxy implements AutoCloseable {
     }
     menu.add(Fault.tooManyRequests(null, "", 1, 1));
     menu.add(Fault.status(null, "", 1, 429, "TOOMANYREQUESTS"));
-    menu.add(Fault.drop(null, "", 1));
+    if (!hasBody) {
+      // A reset while the client is still sending a body is an armed fault of its own (drop on
+      // PATCH/PUT), not part of the random mix.
+      menu.add(Fault.drop(null, "", 1));
+    }
     if (method.equals("GET")) {
       menu.add(Fault.truncate(null, "", 1));
       menu.add(Fault.stallBody(null, "", 1, randomStall));
@@ -426,7 +431,11 @@ public final class FaultProxy implements AutoCloseable {
         answer(ex, method, 429, null, ECR_THROTTLE_BODY);
         return;
       }
-      Fault fault = take(method, path);
+      String length = ex.getRequestHeaders().getFirst("Content-Length");
+      boolean hasBody =
+          (length != null && !length.equals("0"))
+              || ex.getRequestHeaders().getFirst("Transfer-Encoding") != null;
+      Fault fault = take(method, path, hasBody);
       if (fault != null) {
         counted(fault.kind() == Kind.STATUS ? "STATUS_" + fault.status() : fault.kind().name());
       }
