@@ -33,6 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * (each a 2-platform index, so 3 manifest PUTs apiece) into one registry behind a proxy that
  * answers manifest PUTs above 10 per second with ECR's {@code 429 TOOMANYREQUESTS: Rate exceeded}.
  * All 20 succeed, byte-exact, each with exactly one response.
+ *
+ * <p>Fails when the machine is busy: ECR's throttling answer has no Retry-After, and a request
+ * gives up after its 6 attempts with backoff from 200 ms (about 3 s of waiting in all), less than
+ * 60 PUTs at 10 per second need; seen as {@code toomanyrequests: push to .../fan/app6:v1 failed
+ * (HTTP 429: Rate exceeded)}.
  */
 class ReliabilityFanOutTest {
   @RegisterExtension static final RegistryExtension SOURCE = RegistryExtension.anonymous();
