@@ -19,11 +19,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-/** Handlers wired for tests, and one event run through them. */
-final class TestHandlers {
+/**
+ * Handlers wired for tests, and one event run through them: the one place tests build an {@link
+ * EcrDeploymentHandler}, so a change of its constructor is fixed here only.
+ */
+public final class TestHandlers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TestHandlers() {}
+
+  /**
+   * The production handler (the standard copy engine with AWS clients from {@code settings}) with a
+   * response sender with short waits: what the reliability suites drive with events.
+   */
+  public static EcrDeploymentHandler standard(AwsSettings settings, Log log) {
+    return handler(
+        settings, io.github.cdkecrdeployment.handler.copy.Copier.standard(settings), log);
+  }
 
   /** A handler with AWS clients from {@code settings} and a response sender with short waits. */
   static EcrDeploymentHandler handler(AwsSettings settings, ImageCopier copier, Log log) {
@@ -46,7 +58,7 @@ final class TestHandlers {
    * Runs {@code event} with {@code remaining} Lambda time left and returns the one response: a PUT
    * to the event's URL with an empty Content-Type and at most 4096 bytes.
    */
-  static JsonNode respond(
+  public static JsonNode respond(
       EcrDeploymentHandler handler, ResponseUrlServer cfn, byte[] event, Duration remaining)
       throws Exception {
     handler.handleRequest(

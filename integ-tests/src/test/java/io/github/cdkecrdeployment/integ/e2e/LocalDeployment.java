@@ -171,6 +171,11 @@ public final class LocalDeployment implements AutoCloseable {
     }
   }
 
+  /** The CloudFormation response URL server (e.g. to make it fail). */
+  public ResponseUrlServer responses() {
+    return responses;
+  }
+
   /** The synthesized stack. */
   public SynthesizedStack stack() {
     return stack;

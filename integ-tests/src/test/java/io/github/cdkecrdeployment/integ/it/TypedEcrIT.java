@@ -101,10 +101,13 @@ class TypedEcrIT {
         "the template holds the secret's ARN, never its value: " + props);
     assertEquals("[\"mirror-stable\"]", props.get("AdditionalTags"));
     assertEquals("destroy", props.get("RemovalPolicy"));
+    // Secret.fromSecretNameV2 puts the partial ARN (no random suffix) in the template; the
+    // service, like the stub, finds a secret stored under that name by its partial ARN.
+    String secretName = secretArn.substring(secretArn.indexOf(":secret:") + ":secret:".length());
     deployment
         .aws()
         .secret(
-            secretArn,
+            secretName,
             "{\"username\":\""
                 + RegistryServer.USER
                 + "\",\"password\":\""

@@ -97,6 +97,13 @@ public final class Log {
   /** Shortest secret that is redacted; shorter ones would blank out ordinary words. */
   private static final int MIN_SECRET_LENGTH = 4;
 
+  /**
+   * Most secrets kept. A warm Lambda sandbox registers new ones with every event (each response URL
+   * is new), so the oldest are forgotten beyond this many: by then the invocation that used them
+   * has long ended, and the list (scanned on every line) stays small.
+   */
+  public static final int MAX_SECRETS = 256;
+
   private final PrintStream out;
   private final Level level;
   private final Clock clock;
@@ -110,6 +117,9 @@ public final class Log {
    * goes whole. Replaced on each registration (rare), read without a lock on every line.
    */
   private volatile List<String> secrets = List.of();
+
+  /** The same secrets in the order they were registered, oldest first (guarded by this). */
+  private final java.util.LinkedHashSet<String> registered = new java.util.LinkedHashSet<>();
 
   /**
    * Creates one writing {@link Format#TEXT}.
@@ -210,12 +220,23 @@ public final class Log {
 
   /** Registers a secret (password, token, signed URL) that must never appear in output. */
   public synchronized void redact(String secret) {
-    if (secret != null && secret.length() >= MIN_SECRET_LENGTH && !secrets.contains(secret)) {
-      List<String> ordered = new ArrayList<>(secrets);
-      ordered.add(secret);
-      ordered.sort(Comparator.comparingInt(String::length).reversed());
-      secrets = List.copyOf(ordered);
+    if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
+      return;
     }
+    // Registering again makes a secret the newest.
+    registered.remove(secret);
+    registered.add(secret);
+    while (registered.size() > MAX_SECRETS) {
+      registered.remove(registered.iterator().next());
+    }
+    List<String> ordered = new ArrayList<>(registered);
+    ordered.sort(Comparator.comparingInt(String::length).reversed());
+    secrets = List.copyOf(ordered);
+  }
+
+  /** How many secrets are registered (at most {@link #MAX_SECRETS}). */
+  public int secretCount() {
+    return secrets.size();
   }
 
   /** Replaces every registered secret in {@code text} with {@code <redacted>}. */

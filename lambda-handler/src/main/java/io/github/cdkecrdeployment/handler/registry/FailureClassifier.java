@@ -57,6 +57,9 @@ final class FailureClassifier {
     if (isUntrusted(e)) {
       return certificate(e);
     }
+    if (isNotTls(e)) {
+      return notTls(e);
+    }
     if (e instanceof SocketTimeoutException || e instanceof HttpTimeoutException) {
       return new RegistryException(what + ": timed out — retry", 0, "TIMEOUT", e);
     }
@@ -78,6 +81,57 @@ final class FailureClassifier {
       }
     }
     return false;
+  }
+
+  /** True when the peer answered the TLS handshake with something that is not TLS. */
+  static boolean isNotTls(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (t instanceof javax.net.ssl.SSLException
+          && m != null
+          && (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The first TLS handshake with the registry failed: a certificate the JVM does not trust, a
+   * server that does not speak TLS on that port, or one that drops the handshake. Permanent.
+   */
+  TlsTrustException handshake(RegistryException e) {
+    if (e instanceof TlsTrustException t) {
+      return t;
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return new TlsTrustException(
+        "TLS handshake with "
+            + registry
+            + " failed: "
+            + root
+            + " — check that "
+            + registry
+            + " serves HTTPS on that port (images and credentials are only exchanged over HTTPS)",
+        e);
+  }
+
+  /** The registry does not speak TLS on that port: retrying cannot change that. */
+  TlsTrustException notTls(Throwable e) {
+    return new TlsTrustException(
+        registry
+            + " does not answer with TLS (it looks like a plain-HTTP server): images and"
+            + " credentials are only exchanged over HTTPS; serve the registry over HTTPS (command"
+            + " line only, for a local registry copied anonymously: --"
+            + (push ? "dest" : "src")
+            + "-tls-verify=false)",
+        e);
   }
 
   TlsTrustException certificate(Throwable e) {

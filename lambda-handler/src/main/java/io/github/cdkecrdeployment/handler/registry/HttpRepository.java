@@ -80,21 +80,26 @@ final class HttpRepository implements RegistryRepository {
           try {
             v2 = send("reach " + reference.registry(), "GET", url("/v2/"), null, null, 0, null);
           } catch (RegistryException e) {
+            if (tlsVerify && scheme.equals("https") && isTlsFailure(e)) {
+              // The very first handshake with this registry failed: a server that does not
+              // speak TLS on this port, or drops it, fails the copy now, naming the registry.
+              throw failures.handshake(e);
+            }
             if (tlsVerify || !scheme.equals("https") || !isTlsFailure(e)) {
               throw e;
             }
             // Unverified mode also accepts a plain-HTTP registry (e.g. a local one on :5000),
-            // but never sends it a credential: over plain HTTP anyone on the path could read it.
+            // asked anonymously, and never sends it a credential: over plain HTTP anyone on the
+            // path could read it.
+            scheme = "http";
+            v2 = send("reach " + reference.registry(), "GET", url("/v2/"), null, null, 0, null);
             if (credential != null) {
               throw RegistryException.permanent(
                   reference.registry()
-                      + " does not speak TLS here (even unverified), and credentials are never"
-                      + " sent over plain HTTP; serve the registry over HTTPS, or copy"
-                      + " anonymously",
+                      + " answers only plain HTTP, and credentials are never sent over plain"
+                      + " HTTP; serve the registry over HTTPS, or copy from it anonymously",
                   "PLAIN_HTTP_REFUSED");
             }
-            scheme = "http";
-            v2 = send("reach " + reference.registry(), "GET", url("/v2/"), null, null, 0, null);
           }
           auth.negotiateFrom(v2.status(), v2.header("WWW-Authenticate"));
           return null;

@@ -20,9 +20,30 @@ public record RequestRetry(Backoff backoff) {
   public static final RequestRetry DEFAULT =
       new RequestRetry(6, Duration.ofMillis(200), Duration.ofSeconds(20));
 
+  /**
+   * Throttling (429 without {@code Retry-After}, as ECR answers {@code TOOMANYREQUESTS: Rate
+   * exceeded} when many deployments push at once) gets at least this many attempts, starting at
+   * {@link #THROTTLED_BASE_DELAY}: the rate limit clears when callers slow down, so more patience
+   * pays, while other failures keep the shorter budget.
+   */
+  static final int THROTTLED_ATTEMPTS = 12;
+
+  /** First backoff ceiling of a throttled request. */
+  static final Duration THROTTLED_BASE_DELAY = Duration.ofMillis(500);
+
   /** Checks the backoff is there. */
   public RequestRetry {
     Objects.requireNonNull(backoff, "backoff");
+  }
+
+  /** The backoff for a throttled request: more attempts, a larger first wait. */
+  Backoff throttled() {
+    Duration base =
+        backoff.baseDelay().compareTo(THROTTLED_BASE_DELAY) < 0
+            ? THROTTLED_BASE_DELAY
+            : backoff.baseDelay();
+    Duration max = backoff.maxDelay().compareTo(base) < 0 ? base : backoff.maxDelay();
+    return new Backoff(Math.max(backoff.attempts(), THROTTLED_ATTEMPTS), base, max);
   }
 
   /**
@@ -57,11 +78,13 @@ public record RequestRetry(Backoff backoff) {
       try {
         return op.call();
       } catch (IOException e) {
-        if (!Retryable.isTransient(e) || !backoff.allowsAnother(attempt)) {
+        boolean throttled = e instanceof RegistryException r && r.statusCode() == 429;
+        Backoff b = throttled ? throttled() : backoff;
+        if (!Retryable.isTransient(e) || !b.allowsAnother(attempt)) {
           throw e;
         }
         Duration retryAfter = e instanceof RegistryException r ? r.retryAfter() : null;
-        Duration wait = backoff.delayAfter(attempt, retryAfter);
+        Duration wait = b.delayAfter(attempt, retryAfter);
         if (wait.compareTo(deadline.remaining()) >= 0) {
           throw new DeadlineException(
               e.getMessage() + " (not retried: the deadline would pass first)");

@@ -67,6 +67,7 @@ public final class TokenServer implements AutoCloseable {
         };
   }
 
+  private final List<String> issued = java.util.Collections.synchronizedList(new ArrayList<>());
   private final HttpsServer server;
   private final ExecutorService pool;
   private final Map<String, String> users = new ConcurrentHashMap<>();
@@ -115,6 +116,13 @@ public final class TokenServer implements AutoCloseable {
   /** Number of token requests served (including refused ones). */
   public int requestCount() {
     return requests.get();
+  }
+
+  /** Every bearer token handed out so far (e.g. to check that none reaches any output). */
+  public List<String> issuedTokens() {
+    synchronized (issued) {
+      return List.copyOf(issued);
+    }
   }
 
   /** Every {@code scope} parameter received, in order. */
@@ -166,6 +174,7 @@ public final class TokenServer implements AutoCloseable {
         }
       }
       String token = jwt(user, access);
+      issued.add(token);
       send(
           ex,
           200,
