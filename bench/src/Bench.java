@@ -84,6 +84,7 @@ public final class Bench {
   Function.Handler ours;
   Function.Handler peer;
   boolean bIsOurs;
+  String crypto;
 
   Bench(String[] args) {
     jar = Path.of(args[0]);
@@ -250,7 +251,7 @@ public final class Bench {
 
   void big(int mem) throws Exception {
     Node img = bigImage();
-    pairs("big" + mem, String.format(Locale.ROOT, "1 GiB / 8 layers, handler at %d MB", mem), mem, pairs,
+    pairs("big" + mem, String.format(Locale.ROOT, "%s / 8 layers, handler at %d MB", mib(img), mem), mem, pairs,
         h -> copyOnce(h, mem, img, "bench/big", Map.of(), Map.of()));
   }
 
@@ -277,7 +278,7 @@ public final class Bench {
       String at = Skopeo.copy(src, "bench/big:v1", dest, "bench/copy:v1");
       check(img.digest(), at, "skopeo seeding the re-copy destination");
       Map<String, String> props = CfnEvents.props("docker://" + src.image("bench/big", "v1"), "docker://" + dest.image("bench/copy", "v1"));
-      pairs("recopy", "re-copy 1 GiB onto a tag already at the digest, 512 MB", 512, pairs,
+      pairs("recopy", "re-copy " + mib(img) + " onto a tag already at the digest, 512 MB", 512, pairs,
           h -> {
             Function.Usage u = invoke(h, 512, "Create", props, Map.of());
             check(img.digest(), dest.http().manifestDigest("bench/copy", "v1"), h.label());
@@ -357,8 +358,8 @@ public final class Bench {
 
   void cli() throws Exception {
     Node img = bigImage();
-    String label = bIsOurs ? "1 GiB / 8 layers, command line A vs B (whole process, unconstrained)"
-        : "1 GiB / 8 layers, command line vs skopeo copy (whole process, unconstrained)";
+    String label = mib(img) + (bIsOurs ? " / 8 layers, command line A vs B (whole process, unconstrained)"
+        : " / 8 layers, command line vs skopeo copy (whole process, unconstrained)");
     pairs("cli", label, 0, pairs, h -> {
       try (RegistryServer dest = RegistryServer.start(RegistryServer.Options.anonymous())) {
         List<String> cmd = new ArrayList<>();
@@ -459,6 +460,12 @@ public final class Bench {
           }
         }
         Function.Usage u = f.usage(answer.nanos());
+        if (h.kind() == Function.Kind.OURS && crypto == null) {
+          crypto = f.output().lines().filter(l -> l.contains("crypto: ")).findFirst().orElse(null);
+        }
+        if ("1".equals(System.getenv("BENCH_SHOW_OUTPUT"))) {
+          progress("output of %s:%n%s", h.label(), tail(f.output()));
+        }
         JsonNode r = JSON.readTree(answer.body());
         if (!"SUCCESS".equals(r.path("Status").asText())) {
           throw new IllegalStateException(h.label() + " answered " + r.path("Status").asText() + ": " + r.path("Reason").asText() + "\n" + tail(f.output()));
@@ -615,6 +622,9 @@ public final class Bench {
         + "peak RSS is its VmHWM. Every copy goes into a fresh registry; the two sides alternate A B, B A, ….\n\n");
     s.append("## Machine\n\n");
     facts.forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
+    s.append("- our handler's crypto (its first log line saying so): ")
+        .append(crypto == null ? "not logged" : crypto.substring(crypto.indexOf("crypto: ") + 8))
+        .append('\n');
     s.append("- load average at start: ").append(loadAtStart).append("; at end: ").append(loadAverage()).append('\n');
     s.append('\n');
     if (!notes.isEmpty()) {
@@ -699,6 +709,10 @@ public final class Bench {
     if (!expected.equals(actual)) {
       throw new IllegalStateException(who + ": destination holds " + actual + ", expected " + expected);
     }
+  }
+
+  static String mib(Node n) {
+    return String.format(Locale.ROOT, "%.0f MiB", size(n) / (double) MIB);
   }
 
   static long size(Node n) {
