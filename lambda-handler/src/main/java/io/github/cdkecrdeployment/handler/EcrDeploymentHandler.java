@@ -17,6 +17,7 @@ import io.github.cdkecrdeployment.handler.copy.Deadline;
 import io.github.cdkecrdeployment.handler.copy.DeadlineExceededException;
 import io.github.cdkecrdeployment.handler.copy.ImageCopier;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
+import io.github.cdkecrdeployment.handler.tls.FastCrypto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,7 +51,13 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
 
   /** Builds the real collaborators from the Lambda environment (called once per cold start). */
   public EcrDeploymentHandler() {
-    this(Log.fromEnvironment(), AwsSettings.defaults());
+    this(withFastCrypto(Log.fromEnvironment()), AwsSettings.defaults());
+  }
+
+  /** Native TLS crypto before the first connection; says in the log which crypto is in use. */
+  private static Log withFastCrypto(Log log) {
+    log.info("crypto: " + FastCrypto.install().detail());
+    return log;
   }
 
   private EcrDeploymentHandler(Log log, AwsSettings aws) {
