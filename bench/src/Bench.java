@@ -87,7 +87,7 @@ public final class Bench {
   String crypto;
 
   Bench(String[] args) {
-    jar = Path.of(args[0]);
+    jar = Path.of(System.getenv().getOrDefault("BENCH_A_JAR", args[0]));
     cache = Path.of(args[1]);
     peerDir = Path.of(args[2]);
     ricDir = Path.of(args[3]);
