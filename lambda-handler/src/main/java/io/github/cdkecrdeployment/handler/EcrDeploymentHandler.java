@@ -51,13 +51,7 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
 
   /** Builds the real collaborators from the Lambda environment (called once per cold start). */
   public EcrDeploymentHandler() {
-    this(withFastCrypto(Log.fromEnvironment()), AwsSettings.defaults());
-  }
-
-  /** Native TLS crypto before the first connection; says in the log which crypto is in use. */
-  private static Log withFastCrypto(Log log) {
-    log.info("crypto: " + FastCrypto.install().detail());
-    return log;
+    this(Log.fromEnvironment(), AwsSettings.defaults());
   }
 
   private EcrDeploymentHandler(Log log, AwsSettings aws) {
@@ -109,6 +103,8 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
       }
       DeploymentProperties props = DeploymentProperties.parse(event.properties());
       log.info(event.requestType().name().toLowerCase(Locale.ROOT) + ": " + props);
+      // Native TLS crypto before the copy's first connection (a Delete does not pay its start-up).
+      log.info("crypto: " + FastCrypto.install().detail());
       CopyResult result = copy(props, deadline(context, started));
       Map<String, String> data = new LinkedHashMap<>();
       data.put("ImageDigest", result.digest());

@@ -19,16 +19,29 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FastCryptoTest {
   private static final String NAME = "AmazonCorrettoCryptoProvider";
-  private final List<String> before = names();
+  private Provider installedElsewhere;
+  private List<String> before;
+
+  /** Other tests in this JVM may have installed the provider through the handler: set it aside. */
+  @BeforeEach
+  void isolateProviders() {
+    installedElsewhere = Security.getProvider(NAME);
+    Security.removeProvider(NAME);
+    before = names();
+  }
 
   @AfterEach
   void restoreProviders() {
     Security.removeProvider(NAME);
     assertEquals(before, names());
+    if (installedElsewhere != null) {
+      Security.insertProviderAt(installedElsewhere, 1);
+    }
   }
 
   @Test
