@@ -22,6 +22,7 @@ import io.github.cdkecrdeployment.handler.copy.ImageCopier;
 import io.github.cdkecrdeployment.handler.copy.Progress;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.copy.Workers;
+import io.github.cdkecrdeployment.handler.tls.FastCrypto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,8 +71,11 @@ public final class EcrDeploymentHandler implements RequestStreamHandler {
   private EcrDeploymentHandler(Log log, Clock clock) {
     this(
         () -> {
-          // HTTPS_PROXY / NO_PROXY become the JVM's proxy settings before any client is built.
+          // HTTPS_PROXY / NO_PROXY become the JVM's proxy settings before any client is built,
+          // and the native TLS crypto is installed before the first connection. Both only for a
+          // copy: a Delete pays neither.
           ProxyEnvironment.apply(System.getenv(), log);
+          log.info("crypto: " + FastCrypto.install().detail());
           AwsSettings aws = AwsSettings.defaults();
           return new Collaborators(
               new CredentialResolver(aws, log), Copier.standard(aws), new TagCleanup(aws, log));

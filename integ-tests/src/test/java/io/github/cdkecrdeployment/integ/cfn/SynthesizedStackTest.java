@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.testing.InvocationResult;
 import io.github.cdkecrdeployment.integ.WorkDirs;
 import io.github.cdkecrdeployment.integ.fixture.FixtureJars;
-import io.github.cdkecrdeployment.integ.lambda.InvocationResult;
 import io.github.cdkecrdeployment.integ.lambda.LambdaFunctionSpec;
 import io.github.cdkecrdeployment.integ.lambda.LambdaRuntimeProcess;
 import io.github.cdkecrdeployment.integ.lambda.LambdaService;

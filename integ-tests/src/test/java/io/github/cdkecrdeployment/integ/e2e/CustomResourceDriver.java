@@ -1,9 +1,9 @@
 package io.github.cdkecrdeployment.integ.e2e;
 
+import io.github.cdkecrdeployment.handler.testing.InvocationResult;
 import io.github.cdkecrdeployment.integ.cfn.CloudFormationEvents;
 import io.github.cdkecrdeployment.integ.cfn.CustomResourceSpec;
 import io.github.cdkecrdeployment.integ.cfn.SynthesizedStack;
-import io.github.cdkecrdeployment.integ.lambda.InvocationResult;
 import io.github.cdkecrdeployment.integ.lambda.LambdaService;
 import java.io.IOException;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.cdkecrdeployment.integ.lambda.InvocationResult;
+import io.github.cdkecrdeployment.handler.testing.InvocationResult;
 
 /** Assertions on what CloudFormation would receive, with the function's output in every message. */
 public final class Expect {

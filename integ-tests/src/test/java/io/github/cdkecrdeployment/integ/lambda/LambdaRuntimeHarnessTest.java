@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.cdkecrdeployment.handler.testing.InvocationResult;
 import io.github.cdkecrdeployment.integ.WorkDirs;
 import io.github.cdkecrdeployment.integ.fixture.FixtureJars;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.github.cdkecrdeployment.integ.lambda;
 
+import io.github.cdkecrdeployment.handler.testing.InvocationResult;
+import io.github.cdkecrdeployment.handler.testing.LambdaRuntimeApiServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -24,6 +24,9 @@
  *       --raw}, {@code copy}).
  *   <li>{@link io.github.cdkecrdeployment.handler.testing.FaultProxy}: request counting and fault
  *       injection (status, 429 + Retry-After, dropped connections, stalls, truncated bodies).
+ *   <li>{@link io.github.cdkecrdeployment.handler.testing.LambdaRuntimeApiServer}: a local Lambda
+ *       Runtime API that hands queued events to a runtime (the runtime interface client, or any
+ *       binary that polls {@code AWS_LAMBDA_RUNTIME_API}), used by integ-tests and {@code bench/}.
  * </ul>
  *
  * <h2>Example</h2>

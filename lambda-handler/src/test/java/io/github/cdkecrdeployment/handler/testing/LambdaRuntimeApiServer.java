@@ -1,4 +1,4 @@
-package io.github.cdkecrdeployment.integ.lambda;
+package io.github.cdkecrdeployment.handler.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package io.github.cdkecrdeployment.integ.lambda;
+package io.github.cdkecrdeployment.handler.testing;
 
 import java.time.Instant;
 
@@ -32,7 +32,7 @@ public record InvocationResult(
     return new InvocationResult(requestId, Outcome.ERROR, body, errorType, Instant.now());
   }
 
-  static InvocationResult timeout(String requestId) {
+  public static InvocationResult timeout(String requestId) {
     return new InvocationResult(requestId, Outcome.TIMEOUT, "", null, Instant.now());
   }
 }
