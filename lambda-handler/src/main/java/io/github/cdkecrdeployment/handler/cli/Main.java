@@ -14,7 +14,6 @@ import io.github.cdkecrdeployment.handler.copy.Progress;
 import io.github.cdkecrdeployment.handler.copy.SourceLocation;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
-import io.github.cdkecrdeployment.handler.tls.FastCrypto;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -115,8 +114,6 @@ public final class Main {
     // AWS look-ups (Secrets Manager, ECR tokens) log only warnings, to stderr, redacted.
     Log log = new Log(err, Log.Level.WARN, Clock.systemUTC());
     try {
-      // Native TLS crypto (AWS-LC) before the first connection, where this machine has a build.
-      FastCrypto.install();
       AwsSettings aws = AwsSettings.defaults();
       CopyRequest request =
           parsed.toRequest(

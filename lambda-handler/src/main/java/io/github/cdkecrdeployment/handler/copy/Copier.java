@@ -31,6 +31,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Thread-safe.
  */
 public final class Copier implements ImageCopier {
+  /**
+   * Closes the transfers of a copy whose deadline passed while they were blocked in a socket read
+   * (a read ignores interrupts): nothing of a given-up copy keeps using the network into the next
+   * invocation of a warm sandbox. One daemon thread for the process.
+   */
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "copy-deadline");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final RegistryConnector registries;
   private final Supplier<S3Client> s3;
   private final Backoff blobRetry;
@@ -126,8 +139,25 @@ public final class Copier implements ImageCopier {
   private CopyResult attempt(CopyRequest request, Progress progress)
       throws CopyException, InterruptedException {
     Deadline deadline = request.deadline();
-    RegistryRepository[] opened = new RegistryRepository[2];
-    ArchiveSource archive = null;
+    java.util.concurrent.atomic.AtomicReferenceArray<RegistryRepository> opened =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(2);
+    ArchiveSource[] archive = new ArchiveSource[1];
+    Runnable closeAll =
+        () -> {
+          // Transfers of a copy that was given up must not go on using the network.
+          for (int i = 0; i < opened.length(); i++) {
+            RegistryRepository r = opened.get(i);
+            if (r != null) {
+              r.close();
+            }
+          }
+          if (archive[0] != null) {
+            archive[0].close();
+          }
+        };
+    long untilDeadline = Math.min(deadline.remaining().toMillis(), Duration.ofDays(1).toMillis());
+    java.util.concurrent.ScheduledFuture<?> watchdog =
+        WATCHDOG.schedule(closeAll, untilDeadline, java.util.concurrent.TimeUnit.MILLISECONDS);
     try (Workers workers = new Workers("copy", request.parallelism(), deadline)) {
       // The destination's TLS check and auth handshake overlap with reading the source.
       CompletableFuture<RegistryRepository> destOpen =
@@ -141,7 +171,7 @@ public final class Copier implements ImageCopier {
                           true,
                           request.destinationTlsVerify(),
                           deadline);
-                  opened[1] = d;
+                  opened.set(1, d);
                   return d;
                 } catch (IOException e) {
                   throw new java.util.concurrent.CompletionException(e);
@@ -161,18 +191,18 @@ public final class Copier implements ImageCopier {
                 false,
                 request.sourceTlsVerify(),
                 deadline);
-        opened[0] = src;
+        opened.set(0, src);
         plan =
             new RegistrySource(src, docker.reference(), workers, progress)
                 .plan(request.selection(), request.archTags(), request.destination());
       } else {
-        archive =
+        archive[0] =
             new ArchiveSource(
                 s3Client(request.source()),
                 (SourceLocation.S3) request.source(),
                 archiveBlockSize,
                 progress);
-        plan = archive.plan(request.selection(), request.archTags());
+        plan = archive[0].plan(request.selection(), request.archTags());
       }
       DeadlineException.check(deadline, "copy " + route(request));
       RegistryRepository dest = workers.one(() -> join(destOpen));
@@ -228,15 +258,8 @@ public final class Copier implements ImageCopier {
     } catch (Exception e) {
       throw new CopyException("copy " + route(request) + " failed: " + e, progress.snapshot(), e);
     } finally {
-      // Transfers of a copy that was given up must not go on using the network.
-      for (RegistryRepository r : opened) {
-        if (r != null) {
-          r.close();
-        }
-      }
-      if (archive != null) {
-        archive.close();
-      }
+      watchdog.cancel(false);
+      closeAll.run();
     }
   }
 
