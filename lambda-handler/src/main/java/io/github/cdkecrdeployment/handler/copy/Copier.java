@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -71,16 +69,7 @@ public final class Copier implements ImageCopier {
    * addressing when an endpoint is set (as S3-compatible test servers need).
    */
   public static S3Client s3Client(AwsSettings settings) {
-    var b =
-        S3Client.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .credentialsProvider(settings.credentials())
-            .region(settings.region())
-            .crossRegionAccessEnabled(true);
-    if (settings.s3Endpoint() != null) {
-      b.endpointOverride(settings.s3Endpoint()).forcePathStyle(true);
-    }
-    return b.build();
+    return S3Clients.create(settings);
   }
 
   /**
@@ -198,7 +187,7 @@ public final class Copier implements ImageCopier {
       } else {
         archive[0] =
             new ArchiveSource(
-                s3Client(request.source()),
+                S3Clients.get(s3, request.source()),
                 (SourceLocation.S3) request.source(),
                 archiveBlockSize,
                 progress);
@@ -263,21 +252,6 @@ public final class Copier implements ImageCopier {
     }
   }
 
-  private S3Client s3Client(SourceLocation source) throws ArchiveException {
-    try {
-      return s3.get();
-    } catch (SdkClientException e) {
-      throw new ArchiveException(
-          "cannot create an S3 client to read "
-              + source
-              + ": "
-              + e.getMessage()
-              + "; set AWS_REGION (and AWS credentials) in the environment",
-          true,
-          e);
-    }
-  }
-
   private static RegistryRepository join(CompletableFuture<RegistryRepository> f) throws Exception {
     try {
       return f.get();
@@ -324,10 +298,7 @@ public final class Copier implements ImageCopier {
   /** Builder for {@link Copier}. */
   public static final class Builder {
     private RegistryConnector registries;
-    private Supplier<S3Client> s3 =
-        () -> {
-          throw SdkClientException.create("no S3 client configured");
-        };
+    private Supplier<S3Client> s3 = S3Clients.none();
     private Backoff blobRetry = new Backoff(5, Duration.ofMillis(500), Duration.ofSeconds(20));
     private int archiveBlockSize = S3Archive.DEFAULT_BLOCK_SIZE;
 
