@@ -19,51 +19,64 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code ResourceProperties} of a {@code Custom::CDKECRDeployment}, parsed once into typed
- * values (DESIGN §2: every value arrives as a string).
+ * values (DESIGN §2: every value arrives as a string). The copy's part is the {@link CopyOptions}
+ * the command line builds too, checked by the same rules.
  *
- * @param source {@code SrcImage}
- * @param sourceCreds {@code SrcCreds} as written (literal, secret name or ARN), or null
- * @param destination {@code DestImage}
- * @param destinationCreds {@code DestCreds} as written, or null
- * @param selection from {@code ImageArch} / {@code CopyImageIndex}
- * @param archTags {@code ArchImageTags}, empty when unset
- * @param additionalTags {@code AdditionalTags}, empty when unset
- * @param retryPolicy {@code RetryConfigs}, {@link RetryPolicy#NONE} when unset
+ * @param options what to copy: {@code SrcImage}, {@code SrcCreds}, {@code DestImage}, {@code
+ *     DestCreds}, {@code ImageArch}/{@code CopyImageIndex}, {@code ArchImageTags}, {@code
+ *     AdditionalTags}, {@code RetryConfigs}
  * @param removeOnDelete {@code RemovalPolicy} is {@code "destroy"}: Delete removes the pushed tags
  */
-public record DeploymentProperties(
-    SourceLocation source,
-    String sourceCreds,
-    ImageReference destination,
-    String destinationCreds,
-    Selection selection,
-    Map<String, String> archTags,
-    List<String> additionalTags,
-    RetryPolicy retryPolicy,
-    boolean removeOnDelete) {
+public record DeploymentProperties(CopyOptions options, boolean removeOnDelete) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ARCH = Pattern.compile("[a-z0-9_]+(/[a-z0-9_]+){0,2}");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Set<String> RETRY_KEYS = Set.of("numAttempts", "baseDelay", "maxDelay");
 
-  /** Copies the map. */
+  /** Checks the options are there. */
   public DeploymentProperties {
-    archTags = Map.copyOf(archTags);
-    additionalTags = List.copyOf(additionalTags);
+    java.util.Objects.requireNonNull(options, "options");
   }
 
-  /** The validated options, for the copy. */
-  public CopyOptions options() {
-    return new CopyOptions(
-        source,
-        sourceCreds,
-        destination,
-        destinationCreds,
-        selection,
-        archTags,
-        additionalTags,
-        retryPolicy);
+  /** {@code SrcImage}. */
+  public SourceLocation source() {
+    return options.source();
+  }
+
+  /** {@code SrcCreds} as written (literal, secret name or ARN), or null. */
+  public String sourceCreds() {
+    return options.sourceCreds();
+  }
+
+  /** {@code DestImage}. */
+  public ImageReference destination() {
+    return options.destination();
+  }
+
+  /** {@code DestCreds} as written, or null. */
+  public String destinationCreds() {
+    return options.destinationCreds();
+  }
+
+  /** From {@code ImageArch} / {@code CopyImageIndex}. */
+  public Selection selection() {
+    return options.selection();
+  }
+
+  /** {@code ArchImageTags}, empty when unset. */
+  public Map<String, String> archTags() {
+    return options.archTags();
+  }
+
+  /** {@code AdditionalTags}, empty when unset. */
+  public List<String> additionalTags() {
+    return options.additionalTags();
+  }
+
+  /** {@code RetryConfigs}, {@link RetryPolicy#NONE} when unset. */
+  public RetryPolicy retryPolicy() {
+    return options.retryPolicy();
   }
 
   /**
@@ -115,16 +128,7 @@ public record DeploymentProperties(
     } catch (IllegalArgumentException e) {
       throw new InvalidPropertyException(e.getMessage());
     }
-    return new DeploymentProperties(
-        o.source(),
-        o.sourceCreds(),
-        o.destination(),
-        o.destinationCreds(),
-        o.selection(),
-        o.archTags(),
-        o.additionalTags(),
-        o.retryPolicy(),
-        parseRemovalPolicy(props));
+    return new DeploymentProperties(o, parseRemovalPolicy(props));
   }
 
   private static String required(JsonNode props, String name, String form) {
@@ -321,18 +325,18 @@ public record DeploymentProperties(
   public String toString() {
     // Credentials are literals or secret names; neither is printed.
     return "DeploymentProperties["
-        + source
+        + source()
         + " -> docker://"
-        + destination
+        + destination()
         + ", "
-        + selection
-        + (archTags.isEmpty() ? "" : ", archTags=" + archTags)
-        + (additionalTags.isEmpty() ? "" : ", additionalTags=" + additionalTags)
+        + selection()
+        + (archTags().isEmpty() ? "" : ", archTags=" + archTags())
+        + (additionalTags().isEmpty() ? "" : ", additionalTags=" + additionalTags())
         + (removeOnDelete ? ", RemovalPolicy=destroy" : "")
         + ", "
-        + retryPolicy
-        + (sourceCreds != null ? ", SrcCreds=<redacted>" : "")
-        + (destinationCreds != null ? ", DestCreds=<redacted>" : "")
+        + retryPolicy()
+        + (sourceCreds() != null ? ", SrcCreds=<redacted>" : "")
+        + (destinationCreds() != null ? ", DestCreds=<redacted>" : "")
         + "]";
   }
 }
