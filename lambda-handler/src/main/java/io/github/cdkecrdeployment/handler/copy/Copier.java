@@ -146,7 +146,16 @@ public final class Copier implements ImageCopier {
         };
     long untilDeadline = Math.min(deadline.remaining().toMillis(), Duration.ofDays(1).toMillis());
     java.util.concurrent.ScheduledFuture<?> watchdog =
-        WATCHDOG.schedule(closeAll, untilDeadline, java.util.concurrent.TimeUnit.MILLISECONDS);
+        WATCHDOG.schedule(
+            () -> {
+              // On a thread of its own: a close may wait for a reader, and must not hold up the
+              // watchdog of another copy.
+              Thread t = new Thread(closeAll, "copy-abort");
+              t.setDaemon(true);
+              t.start();
+            },
+            untilDeadline,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
     try (Workers workers = new Workers("copy", request.parallelism(), deadline)) {
       // The destination's TLS check and auth handshake overlap with reading the source.
       CompletableFuture<RegistryRepository> destOpen =

@@ -252,6 +252,15 @@ final class HttpRepository implements RegistryRepository {
   /** A tracked connection: {@link #close()} disconnects it if it is still in use. */
   HttpURLConnection open(URI uri, String method, String authorization) throws IOException {
     HttpURLConnection c = transport.open(uri, method, authorization, tlsVerify);
+    // No wait for a byte outlasts the deadline: a read stalled at the deadline ends there, even
+    // where closing the connection from another thread would wait for the blocked reader.
+    long left = Math.max(1, deadline.remaining().toMillis());
+    if (left < c.getReadTimeout()) {
+      c.setReadTimeout((int) left);
+    }
+    if (left < c.getConnectTimeout()) {
+      c.setConnectTimeout((int) left);
+    }
     transfers.add(c);
     return c;
   }

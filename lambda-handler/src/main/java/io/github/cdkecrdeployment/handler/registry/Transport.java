@@ -41,6 +41,16 @@ final class Transport {
   /** User-Agent sent to registries. */
   static final String USER_AGENT = "cdk-ecr-deployment-java";
 
+  static {
+    // Closing a response that is still being read (a copy given up at its deadline) must close
+    // the socket. By default the JDK instead hands a connection with up to 512 KB unread to a
+    // background cleaner that waits for the rest, so a stalled registry kept the connection open.
+    // Bodies are always read to their end otherwise, so no connection that could be reused is lost.
+    if (System.getProperty("http.KeepAlive.remainingData") == null) {
+      System.setProperty("http.KeepAlive.remainingData", "0");
+    }
+  }
+
   /**
    * Connect and read timeouts.
    *
