@@ -37,6 +37,7 @@ public final class InMemoryRegistry implements RegistryConnector {
   private volatile Credential required;
   private volatile Credential lastCredential;
   private volatile java.time.Duration stall;
+  private volatile java.util.concurrent.CountDownLatch release;
 
   /** Requires this credential to open any repository. */
   public InMemoryRegistry requireCredential(Credential c) {
@@ -60,7 +61,28 @@ public final class InMemoryRegistry implements RegistryConnector {
     return this;
   }
 
+  /**
+   * Makes every such push hang, deaf to interrupts, until {@code release} is counted down: a copy
+   * that waited for one would never return.
+   */
+  public InMemoryRegistry stallStreamedPushesUntil(java.util.concurrent.CountDownLatch release) {
+    this.release = release;
+    return this;
+  }
+
   private void maybeStall() {
+    java.util.concurrent.CountDownLatch r = release;
+    boolean interruptedWaiting = false;
+    while (r != null && r.getCount() > 0) {
+      try {
+        r.await();
+      } catch (InterruptedException e) {
+        interruptedWaiting = true;
+      }
+    }
+    if (interruptedWaiting) {
+      Thread.currentThread().interrupt();
+    }
     java.time.Duration hang = stall;
     if (hang != null) {
       long until = System.nanoTime() + hang.toNanos();
