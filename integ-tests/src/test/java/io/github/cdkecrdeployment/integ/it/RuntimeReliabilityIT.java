@@ -175,12 +175,14 @@ class RuntimeReliabilityIT {
       assertTrue(openConnections(ProcessHandle.current().pid(), flaky.port()) >= 1);
     }
     // Nothing keeps reading from the stalled registry into the next invocation.
-    int open = openConnections(pid, flaky.port());
-    for (int i = 0; i < 100 && open > 0; i++) {
-      Thread.sleep(100);
-      open = openConnections(pid, flaky.port());
-    }
-    assertEquals(0, open, "connections of the function process to the stalled registry");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    0,
+                    openConnections(pid, flaky.port()),
+                    "connections of the function process to the stalled registry"));
     flaky.reset();
     nextEventIsAnsweredByTheSameProcess("after-late");
   }

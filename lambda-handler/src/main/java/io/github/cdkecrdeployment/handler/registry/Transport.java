@@ -10,18 +10,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * HTTP for every registry request: {@link HttpURLConnection}, which keeps connections alive between
@@ -124,7 +119,7 @@ final class Transport {
       if (tlsVerify) {
         https.setSSLSocketFactory(verified);
       } else {
-        https.setSSLSocketFactory(TrustAll.CONTEXT.getSocketFactory());
+        https.setSSLSocketFactory(UnverifiedTls.CONTEXT.getSocketFactory());
         https.setHostnameVerifier((host, session) -> true);
       }
     }
@@ -245,7 +240,7 @@ final class Transport {
                   .proxy(java.net.ProxySelector.getDefault())
                   .connectTimeout(timeouts.connect());
           if (!tlsVerify) {
-            b.sslContext(TrustAll.CONTEXT);
+            b.sslContext(UnverifiedTls.CONTEXT);
           }
           c = b.build();
           if (tlsVerify) {
@@ -301,48 +296,6 @@ final class Transport {
         total += n;
       }
       return total;
-    }
-  }
-
-  /**
-   * The trust-all context of {@code --*-tls-verify=false} (command line only), built on first use.
-   */
-  private static final class TrustAll {
-    static final SSLContext CONTEXT = build();
-
-    private static SSLContext build() {
-      try {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        TrustManager tm =
-            new X509ExtendedTrustManager() {
-              @Override
-              public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-
-              @Override
-              public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
-
-              @Override
-              public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-              @Override
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            };
-        ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
-        return ctx;
-      } catch (java.security.GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 
