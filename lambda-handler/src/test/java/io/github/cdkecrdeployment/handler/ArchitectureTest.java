@@ -103,4 +103,19 @@ class ArchitectureTest {
         .resideInAnyPackage("software.amazon.awscdk..", "software.constructs..")
         .check(classes);
   }
+
+  /**
+   * JSON goes through {@code common.Json}: building an ObjectMapper costs a cold start about half a
+   * second at a 512 MB Lambda's CPU share (bench/README.md).
+   */
+  @Test
+  void noHandlerClassBuildsAnObjectMapper() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + "..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("com.fasterxml.jackson.databind.ObjectMapper")
+        .check(classes);
+  }
 }

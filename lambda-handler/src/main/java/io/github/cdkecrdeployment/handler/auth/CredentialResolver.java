@@ -1,8 +1,8 @@
 package io.github.cdkecrdeployment.handler.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.registry.Credential;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  * {@link Log} for redaction.
  */
 public class CredentialResolver {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SECRET_ARN =
       Pattern.compile("arn:(aws[a-z-]*):secretsmanager:([a-z0-9-]+):(\\d{12}):secret:(.+)");
 
@@ -164,7 +163,7 @@ public class CredentialResolver {
     if (v.startsWith("{")) {
       JsonNode n;
       try {
-        n = JSON.readTree(v);
+        n = Json.read(v);
       } catch (IOException e) {
         throw new CredentialException(
             property + ": secret " + secretId + " starts with '{' but is not valid JSON" + shape);

@@ -1,7 +1,7 @@
 package io.github.cdkecrdeployment.handler.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -28,7 +28,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 final class EcrPublicTokens {
   static final String REGION = "us-east-1";
   static final URI DEFAULT_ENDPOINT = URI.create("https://api.ecr-public.us-east-1.amazonaws.com");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI endpoint;
   private final AwsCredentialsProvider credentials;
@@ -111,7 +110,7 @@ final class EcrPublicTokens {
     int status = response.httpResponse().statusCode();
     JsonNode json;
     try {
-      json = JSON.readTree(responseBody);
+      json = Json.read(responseBody);
     } catch (IOException e) {
       json = null;
     }

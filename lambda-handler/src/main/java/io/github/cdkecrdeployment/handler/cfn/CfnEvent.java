@@ -1,7 +1,7 @@
 package io.github.cdkecrdeployment.handler.cfn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
@@ -31,8 +31,6 @@ public record CfnEvent(
     String resourceType,
     JsonNode properties) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** The three CloudFormation request types. */
   public enum RequestType {
     /** The resource is created: copy. */
@@ -58,7 +56,7 @@ public record CfnEvent(
   public static CfnEvent parse(byte[] event) {
     JsonNode root;
     try {
-      root = JSON.readTree(event);
+      root = Json.read(event);
     } catch (IOException e) {
       // Jackson's message quotes the input, which may hold credentials: not included.
       throw new InvalidEventException(
@@ -98,7 +96,7 @@ public record CfnEvent(
         text(root, "LogicalResourceId"),
         text(root, "PhysicalResourceId"),
         text(root, "ResourceType"),
-        props == null || props.isNull() ? JSON.createObjectNode() : props);
+        props == null || props.isNull() ? Json.object() : props);
   }
 
   private static RequestType requestType(String value) {

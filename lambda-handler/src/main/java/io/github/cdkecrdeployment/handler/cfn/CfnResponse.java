@@ -1,9 +1,7 @@
 package io.github.cdkecrdeployment.handler.cfn;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import io.github.cdkecrdeployment.handler.common.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +30,6 @@ public record CfnResponse(
   /** CloudFormation rejects response bodies above this size. */
   public static final int MAX_BODY_BYTES = 4096;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ELLIPSIS = " [...] ";
 
   /** Outcome. */
@@ -128,7 +125,7 @@ public record CfnResponse(
   }
 
   private byte[] serialize(String r) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.object();
     o.put("Status", status.name());
     if (r != null) {
       o.put("Reason", r);
@@ -139,10 +136,6 @@ public record CfnResponse(
     o.put("LogicalResourceId", logicalResourceId);
     ObjectNode d = o.putObject("Data");
     data.forEach(d::put);
-    try {
-      return JSON.writeValueAsString(o).getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise a response", e);
-    }
+    return Json.write(o);
   }
 }

@@ -2,7 +2,7 @@ package io.github.cdkecrdeployment.handler.cfn;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.copy.CopyOptions;
 import io.github.cdkecrdeployment.handler.copy.RetryPolicy;
 import io.github.cdkecrdeployment.handler.copy.Selection;
@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
  */
 public record DeploymentProperties(CopyOptions options, boolean removeOnDelete) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ARCH = Pattern.compile("[a-z0-9_]+(/[a-z0-9_]+){0,2}");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Set<String> RETRY_KEYS = Set.of("numAttempts", "baseDelay", "maxDelay");
@@ -177,7 +176,7 @@ public record DeploymentProperties(CopyOptions options, boolean removeOnDelete) 
     }
     JsonNode n;
     try {
-      n = JSON.readTree(v);
+      n = Json.read(v);
     } catch (JsonProcessingException e) {
       throw new InvalidPropertyException(
           "invalid " + name + " '" + v + "': it is not JSON; use an object like " + example);
@@ -265,7 +264,7 @@ public record DeploymentProperties(CopyOptions options, boolean removeOnDelete) 
     }
     JsonNode n;
     try {
-      n = JSON.readTree(v);
+      n = Json.read(v);
     } catch (JsonProcessingException e) {
       throw new InvalidPropertyException(
           "invalid AdditionalTags '" + v + "': it is not JSON; use an array like " + example);

@@ -1,11 +1,11 @@
 package io.github.cdkecrdeployment.handler.copy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkecrdeployment.handler.archive.ArchiveContents;
 import io.github.cdkecrdeployment.handler.archive.ArchiveException;
 import io.github.cdkecrdeployment.handler.archive.TarReader;
 import io.github.cdkecrdeployment.handler.common.Digests;
+import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
@@ -25,7 +25,6 @@ import java.util.Map;
  * classic {@code docker save} (as skopeo does), which gives another digest.
  */
 sealed interface ArchiveImages {
-  ObjectMapper JSON = new ObjectMapper();
   String OCI_INDEX = MediaTypes.OCI_INDEX;
   String OCI_MANIFEST = MediaTypes.OCI_MANIFEST;
   String DOCKER_LIST = MediaTypes.DOCKER_LIST;
@@ -353,7 +352,7 @@ sealed interface ArchiveImages {
 
   private static JsonNode parse(byte[] bytes, String uri, String what) throws ArchiveException {
     try {
-      return JSON.readTree(bytes);
+      return Json.read(bytes);
     } catch (IOException e) {
       throw ArchiveRefs.bad(uri, what + " is not valid JSON");
     }

@@ -10,6 +10,7 @@ import io.github.cdkecrdeployment.handler.archive.GzipCompressingInputStream;
 import io.github.cdkecrdeployment.handler.archive.S3Archive;
 import io.github.cdkecrdeployment.handler.archive.TarReader;
 import io.github.cdkecrdeployment.handler.common.Digests;
+import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
@@ -175,7 +176,7 @@ final class ArchiveSource {
 
   private static JsonNode json(byte[] bytes, String uri) throws ArchiveException {
     try {
-      return ArchiveImages.JSON.readTree(bytes);
+      return Json.read(bytes);
     } catch (IOException e) {
       throw new ArchiveException(uri + ": the image config is not valid JSON", true, e);
     }
@@ -193,7 +194,7 @@ final class ArchiveSource {
     public RawManifest build(Map<String, CopyPlan.Pushed> pushed) throws CopyException {
       boolean zstd =
           pushed.values().stream().anyMatch(p -> MediaTypes.OCI_LAYER_ZSTD.equals(p.mediaType()));
-      ObjectNode m = ArchiveImages.JSON.createObjectNode();
+      ObjectNode m = Json.object();
       m.put("schemaVersion", 2);
       m.put("mediaType", zstd ? MediaTypes.OCI_MANIFEST : MediaTypes.DOCKER_MANIFEST);
       ObjectNode c = m.putObject("config");
@@ -211,12 +212,8 @@ final class ArchiveSource {
         l.put("size", p.descriptor().size());
         l.put("digest", p.descriptor().digest());
       }
-      try {
-        byte[] bytes = ArchiveImages.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
-        return new RawManifest(bytes, m.get("mediaType").asText(), Digests.sha256(bytes));
-      } catch (IOException e) {
-        throw new CopyException("cannot write the manifest: " + e.getMessage(), null, e);
-      }
+      byte[] bytes = Json.write(m, true);
+      return new RawManifest(bytes, m.get("mediaType").asText(), Digests.sha256(bytes));
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.github.cdkecrdeployment.handler.copy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
@@ -18,7 +18,6 @@ import java.util.List;
  * @param index true for an OCI index or Docker manifest list
  */
 record Manifest(RawManifest raw, JsonNode json, boolean index) {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.Set<String> COPIED_TYPES =
       java.util.Set.of(
           MediaTypes.OCI_INDEX,
@@ -35,7 +34,7 @@ record Manifest(RawManifest raw, JsonNode json, boolean index) {
   static Manifest parse(RawManifest raw, String source) throws CopyException {
     JsonNode json;
     try {
-      json = JSON.readTree(raw.bytes());
+      json = Json.read(raw.bytes());
     } catch (IOException e) {
       throw new CopyException(
           "manifest " + raw.digest() + " of " + source + " is not JSON: " + e.getMessage(),

@@ -1,7 +1,7 @@
 package io.github.cdkecrdeployment.handler.copy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
 import io.github.cdkecrdeployment.handler.registry.RawManifest;
@@ -21,7 +21,6 @@ import java.util.Map;
  * It only reads: pushing is the {@link PlanPusher}'s job.
  */
 final class RegistrySource {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_DEPTH = 8;
 
   private final RegistryRepository src;
@@ -128,7 +127,7 @@ final class RegistrySource {
     BlobDescriptor cfg = m.config();
     JsonNode json;
     try (InputStream in = src.openBlob(cfg)) {
-      json = JSON.readTree(in.readNBytes(8 * 1024 * 1024));
+      json = Json.read(in.readNBytes(8 * 1024 * 1024));
     }
     if (!want.matches(json)) {
       throw new CopyException(

@@ -1,7 +1,7 @@
 package io.github.cdkecrdeployment.handler.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.Json;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -26,7 +26,6 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * connection) is an ordinary transient transport failure, and so is a socket timeout.
  */
 final class FailureClassifier {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String registry;
   private final String repository;
@@ -159,7 +158,7 @@ final class FailureClassifier {
     String message = null;
     if (body != null && body.length > 0) {
       try {
-        JsonNode first = JSON.readTree(body).path("errors").path(0);
+        JsonNode first = Json.read(body).path("errors").path(0);
         code = first.path("code").isTextual() ? first.path("code").asText() : null;
         message = first.path("message").isTextual() ? first.path("message").asText() : null;
       } catch (IOException | RuntimeException ignored) {

@@ -1,13 +1,12 @@
 package io.github.cdkecrdeployment.handler.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
 import java.io.IOException;
 
 /** The media type of a served manifest. */
 final class ManifestTypes {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ManifestTypes() {}
 
@@ -21,7 +20,7 @@ final class ManifestTypes {
       return ct;
     }
     try {
-      JsonNode node = JSON.readTree(bytes);
+      JsonNode node = Json.read(bytes);
       if (node != null && node.path("mediaType").isTextual()) {
         return node.path("mediaType").asText();
       }
