@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -41,8 +42,13 @@ final class JibAuthenticator {
   private final Credential credential;
   private final boolean pushScope;
   private final FailureClassifier failures;
-  private final FailoverHttpClient jibHttp;
-  private final RegistryClient client;
+  private final String mountFrom;
+  private final boolean tlsVerify;
+  // jib-core's client, made on the first bearer handshake: a registry without login or with basic
+  // auth (ECR's) never loads jib-core, Guava and Apache HttpClient, which a cold start would pay.
+  private FailoverHttpClient jibHttp;
+  private RegistryClient client;
+  private String basic;
   private long negotiatedAt;
 
   /**
@@ -65,8 +71,16 @@ final class JibAuthenticator {
     this.credential = credential;
     this.pushScope = pushScope;
     this.failures = failures;
+    this.mountFrom = mountFrom;
+    this.tlsVerify = tlsVerify;
+  }
+
+  private RegistryClient jib() {
+    if (client != null) {
+      return client;
+    }
     // tlsVerify=false lets jib fall back to unverified HTTPS and plain HTTP, as skopeo's flag does.
-    this.jibHttp = new FailoverHttpClient(!tlsVerify, false, event -> {});
+    jibHttp = new FailoverHttpClient(!tlsVerify, false, event -> {});
     RegistryClient.Factory f =
         mountFrom == null
             ? RegistryClient.factory(
@@ -82,7 +96,8 @@ final class JibAuthenticator {
           com.google.cloud.tools.jib.api.Credential.from(
               credential.username(), credential.password()));
     }
-    this.client = f.setUserAgent(Transport.USER_AGENT).newRegistryClient();
+    client = f.setUserAgent(Transport.USER_AGENT).newRegistryClient();
+    return client;
   }
 
   /**
@@ -100,9 +115,15 @@ final class JibAuthenticator {
     }
     try {
       if (bearer) {
-        client.authPullByWwwAuthenticate(challenge);
+        jib().authPullByWwwAuthenticate(challenge);
       } else if (credential != null) {
-        client.configureBasicAuth();
+        // What jib-core's configureBasicAuth sets, without loading it.
+        basic =
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(
+                        (credential.username() + ":" + credential.password())
+                            .getBytes(StandardCharsets.UTF_8));
       }
       negotiatedAt = System.nanoTime();
     } catch (com.google.cloud.tools.jib.api.RegistryException e) {
@@ -116,9 +137,10 @@ final class JibAuthenticator {
   /** Runs the full handshake again (a token expired or was refused); returns the new header. */
   synchronized String negotiate() throws IOException {
     try {
-      boolean bearer = pushScope ? client.doPushBearerAuth() : client.doPullBearerAuth();
+      RegistryClient c = jib();
+      boolean bearer = pushScope ? c.doPushBearerAuth() : c.doPullBearerAuth();
       if (!bearer && credential != null) {
-        client.configureBasicAuth();
+        c.configureBasicAuth();
       }
       negotiatedAt = System.nanoTime();
     } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
@@ -150,11 +172,12 @@ final class JibAuthenticator {
 
   /** Transports jib-core still holds open (for tests: the handshake releases them). */
   int jibTransportsHeld() {
-    return jibHttp.getTransportsCreated().size();
+    return jibHttp == null ? 0 : jibHttp.getTransportsCreated().size();
   }
 
   private String current() throws RegistryException {
-    return AuthorizationField.read(client);
+    String h = client == null ? null : AuthorizationField.read(client);
+    return h != null ? h : basic;
   }
 
   /**
@@ -162,6 +185,9 @@ final class JibAuthenticator {
    * each until {@code shutDown}; only the handshake goes through it, so release them after each.
    */
   private void releaseJibTransports() {
+    if (jibHttp == null) {
+      return;
+    }
     try {
       jibHttp.shutDown();
     } catch (IOException | RuntimeException e) {
