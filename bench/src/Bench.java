@@ -421,7 +421,7 @@ public final class Bench {
         Function.Handler h = aTurn ? ours : peer;
         Function.Usage u = run.apply(h);
         (aTurn ? a : b).add(u);
-        progress("%s pair %d: %-10s %6.2f s wall, %6.2f CPU-s, %4d MB peak RSS", id, i + 1, aTurn ? labelA : labelB, u.wallS(), u.cpuS(), u.hwmKiB() / 1024);
+        progress("%s pair %d: %-10s %6.2f s wall, %6.2f CPU-s (%.2f of it system), %4d MB peak RSS", id, i + 1, aTurn ? labelA : labelB, u.wallS(), u.cpuS(), u.sysS(), u.hwmKiB() / 1024);
       }
     }
     Row row = new Row(id, title, mem, labelA, a, labelB, b);
@@ -493,7 +493,7 @@ public final class Bench {
         throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "):\n" + tail(new String(output, StandardCharsets.UTF_8)));
       }
       String[] f = Files.readString(times).strip().split("\\s+");
-      return new Function.Usage(Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]), Long.parseLong(f[3]), -1);
+      return new Function.Usage(Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]), Long.parseLong(f[3]), -1, Double.parseDouble(f[2]));
     } finally {
       Files.deleteIfExists(times);
     }
@@ -618,7 +618,7 @@ public final class Bench {
     s.append("The function process runs in a cgroup whose CPU quota is N/1769 of one CPU: this simulates the CPU share a Lambda "
         + "function of N MB gets, not Lambda's network (everything here is on 127.0.0.1, over TLS with a test CA). "
         + "Wall time runs from starting the function process (a cold start) to its response reaching the ResponseURL; "
-        + "CPU-seconds are utime+stime of the function process and all its threads (/proc/PID/stat) at that moment; "
+        + "CPU-seconds are utime+stime of the function process and all its threads (/proc/PID/stat) at that moment (the system column: stime alone, time in the kernel); "
         + "peak RSS is its VmHWM. Every copy goes into a fresh registry; the two sides alternate A B, B A, ….\n\n");
     s.append("## Machine\n\n");
     facts.forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
@@ -633,8 +633,8 @@ public final class Bench {
       s.append('\n');
     }
     s.append("## Figures\n\n");
-    s.append("| scenario | side | n | wall min / median / max (s) | CPU-s min / median / max | peak RSS max (MB) | median ratio A÷B wall | median ratio A÷B CPU |\n");
-    s.append("|---|---|---|---|---|---|---|---|\n");
+    s.append("| scenario | side | n | wall min / median / max (s) | CPU-s min / median / max | of it system, median | peak RSS max (MB) | median ratio A÷B wall | median ratio A÷B CPU |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
       s.append(line(r.title(), r.labelA(), r.a(), r.b().isEmpty() ? "" : fmt(r.ratio(Function.Usage::wallS)), r.b().isEmpty() ? "" : fmt(r.ratio(Function.Usage::cpuS))));
       if (!r.b().isEmpty()) {
@@ -686,9 +686,10 @@ public final class Bench {
   static String line(String title, String label, List<Function.Usage> us, String wallRatio, String cpuRatio) {
     List<Double> wall = us.stream().map(Function.Usage::wallS).toList();
     List<Double> cpu = us.stream().map(Function.Usage::cpuS).toList();
+    List<Double> sys = us.stream().map(Function.Usage::sysS).toList();
     long rss = us.stream().mapToLong(Function.Usage::hwmKiB).max().orElse(0) / 1024;
-    return String.format(Locale.ROOT, "| %s | %s | %d | %s / %s / %s | %s / %s / %s | %d | %s | %s |%n",
-        title, label, us.size(), fmt(min(wall)), fmt(median(wall)), fmt(max(wall)), fmt(min(cpu)), fmt(median(cpu)), fmt(max(cpu)), rss, wallRatio, cpuRatio);
+    return String.format(Locale.ROOT, "| %s | %s | %d | %s / %s / %s | %s / %s / %s | %s | %d | %s | %s |%n",
+        title, label, us.size(), fmt(min(wall)), fmt(median(wall)), fmt(max(wall)), fmt(min(cpu)), fmt(median(cpu)), fmt(max(cpu)), fmt(median(sys)), rss, wallRatio, cpuRatio);
   }
 
   String command() {

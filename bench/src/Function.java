@@ -63,7 +63,11 @@ final class Function implements AutoCloseable {
    * @param hwmKiB peak resident set (VmHWM)
    * @param writeBytes bytes written to storage (/proc/PID/io write_bytes)
    */
-  record Usage(double wallS, double cpuS, long hwmKiB, long writeBytes) {}
+  record Usage(double wallS, double cpuS, long hwmKiB, long writeBytes, double sysS) {
+    Usage(double wallS, double cpuS, long hwmKiB, long writeBytes) {
+      this(wallS, cpuS, hwmKiB, writeBytes, -1);
+    }
+  }
 
   /** What every function shares: the JVM, the runtime interface client, the CPU share. */
   record Environment(
@@ -184,6 +188,7 @@ final class Function implements AutoCloseable {
     for (int i = 11; i <= 14; i++) {
       ticks += Long.parseLong(f[i]);
     }
+    long sysTicks = Long.parseLong(f[12]) + Long.parseLong(f[14]);
     long hwm = -1;
     for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (l.startsWith("VmHWM:")) {
@@ -196,7 +201,7 @@ final class Function implements AutoCloseable {
         writes = Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
       }
     }
-    return new Usage(wallS, ticks / (double) Bench.CLOCK_TICKS, hwm, writes);
+    return new Usage(wallS, ticks / (double) Bench.CLOCK_TICKS, hwm, writes, sysTicks / (double) Bench.CLOCK_TICKS);
   }
 
   /** stdout then stderr so far (the last 64 KiB of each). */
