@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package graph of the handler (DESIGN §5): {@code cfn}/{@code cli} → {@code copy} → {@code
- * registry}, {@code archive}, {@code auth} → {@code common}; no cycles; jib-core only in the
- * registry's authenticator; no CDK anywhere.
+ * registry}, {@code archive}, {@code auth} → {@code aws} → {@code common}; no cycles; jib-core only
+ * in the registry's authenticator; AWS requests signed in {@code aws} only, and no SDK service
+ * client anywhere; no CDK anywhere.
  */
 class ArchitectureTest {
   private static final String ROOT = "io.github.cdkecrdeployment.handler";
@@ -50,6 +51,45 @@ class ArchitectureTest {
   }
 
   @Test
+  void awsDependsOnNoOtherHandlerPackageButCommon() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".aws..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            ROOT + ".copy..",
+            ROOT + ".registry..",
+            ROOT + ".archive..",
+            ROOT + ".auth..",
+            ROOT + ".cleanup..",
+            ROOT + ".tls..",
+            ROOT + ".cfn..",
+            ROOT + ".cli..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheAwsPackageSignsRequestsAndNoSdkServiceClientIsUsed() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".aws..")
+        .and()
+        .resideInAPackage(ROOT + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("software.amazon.awssdk.http.auth..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("software.amazon.awssdk.services..")
+        .check(classes);
+  }
+
+  @Test
   void commonIsALeaf() {
     noClasses()
         .that()
@@ -61,6 +101,7 @@ class ArchitectureTest {
             ROOT + ".registry..",
             ROOT + ".archive..",
             ROOT + ".auth..",
+            ROOT + ".aws..",
             ROOT + ".cfn..",
             ROOT + ".cli..")
         .check(classes);
@@ -71,7 +112,11 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            ROOT + ".copy..", ROOT + ".registry..", ROOT + ".archive..", ROOT + ".auth..")
+            ROOT + ".copy..",
+            ROOT + ".registry..",
+            ROOT + ".archive..",
+            ROOT + ".auth..",
+            ROOT + ".aws..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(ROOT + ".cfn..", ROOT + ".cli..")

@@ -1,20 +1,22 @@
 package io.github.cdkecrdeployment.handler.archive;
 
+import io.github.cdkecrdeployment.handler.aws.AwsResponse;
+import io.github.cdkecrdeployment.handler.aws.AwsServiceError;
+import io.github.cdkecrdeployment.handler.aws.S3Objects;
+import io.github.cdkecrdeployment.handler.common.Deadline;
+import io.github.cdkecrdeployment.handler.common.DeadlineException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * An archive object in S3, read with ranged GETs of at most {@code blockSize} bytes: any part can
  * be streamed from any offset, nothing is buffered beyond the transfer buffer, and no request ever
  * asks for a byte past the end (so an object whose size is a multiple of the block reads fine).
+ * Each GET is retried by {@link S3Objects}; a read that breaks reopens at its position, a few
+ * times; nothing waits past the deadline.
  */
 public final class S3Archive {
   /** Bytes per ranged GET in production. */
@@ -23,57 +25,81 @@ public final class S3Archive {
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes \\d+-\\d+/(\\d+)");
   private static final int READ_ATTEMPTS = 4;
 
-  private final S3Client s3;
+  private final S3Objects s3;
   private final String bucket;
   private final String key;
   private final int blockSize;
   private final long size;
+  private final Deadline deadline;
   private final java.util.Set<RangeStream> open =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  private S3Archive(S3Client s3, String bucket, String key, int blockSize, long size) {
+  private S3Archive(
+      S3Objects s3, String bucket, String key, int blockSize, long size, Deadline deadline) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
     this.blockSize = blockSize;
     this.size = size;
+    this.deadline = deadline;
   }
 
-  /** Opens the object, learning its size from a first ranged GET (which also checks access). */
-  public static S3Archive open(S3Client s3, String bucket, String key, int blockSize)
-      throws ArchiveException {
+  /**
+   * Opens the object, learning its size from a first ranged GET (which also checks access).
+   *
+   * @throws ArchiveException what is wrong with the object and the fix
+   * @throws DeadlineException when the deadline passes first
+   */
+  public static S3Archive open(
+      S3Objects s3, String bucket, String key, int blockSize, Deadline deadline)
+      throws IOException {
     String uri = "s3://" + bucket + "/" + key;
-    try (ResponseInputStream<GetObjectResponse> r =
-        s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=0-0"))) {
-      String range = r.response().contentRange();
+    try (AwsResponse r = s3.get(bucket, key, "bytes=0-0", deadline)) {
+      String range = r.header("Content-Range");
       long size;
       Matcher m = range == null ? null : CONTENT_RANGE.matcher(range);
       if (m != null && m.matches()) {
         size = Long.parseLong(m.group(1));
       } else {
         // A server that ignores Range answers 200 with the whole object.
-        size = r.response().contentLength();
+        size = contentLength(r, uri);
       }
-      r.abort();
-      return new S3Archive(s3, bucket, key, blockSize, size);
-    } catch (AwsServiceException e) {
-      if (e.statusCode() == 416) {
+      if ("1".equals(r.header("Content-Length"))) {
+        // The one byte asked for: read, so that the connection serves the next request.
+        r.body().readAllBytes();
+      } else {
+        r.abort();
+      }
+      return new S3Archive(s3, bucket, key, blockSize, size, deadline);
+    } catch (AwsServiceError e) {
+      if (e.status() == 416) {
         throw new ArchiveException(
             "S3 object " + uri + " is empty; upload a docker save or OCI archive tarball there",
             true,
             e);
       }
       throw describe(e, uri, 0);
-    } catch (SdkException e) {
-      throw new ArchiveException("cannot read S3 object " + uri + ": " + e.getMessage(), false, e);
+    } catch (DeadlineException | ArchiveException e) {
+      throw e;
     } catch (IOException e) {
-      throw new ArchiveException("cannot read S3 object " + uri + ": " + e, false, e);
+      throw new ArchiveException("cannot read S3 object " + uri + ": " + e.getMessage(), false, e);
     }
   }
 
-  static ArchiveException describe(AwsServiceException e, String uri, long offset) {
-    String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-    int status = e.statusCode();
+  private static long contentLength(AwsResponse r, String uri) throws ArchiveException {
+    try {
+      return Long.parseLong(r.header("Content-Length"));
+    } catch (NumberFormatException e) {
+      throw new ArchiveException(
+          "cannot read S3 object " + uri + ": its response has neither Content-Range nor a length",
+          false,
+          e);
+    }
+  }
+
+  static ArchiveException describe(AwsServiceError e, String uri, long offset) {
+    String code = e.code();
+    int status = e.status();
     if ("NoSuchBucket".equals(code)) {
       return new ArchiveException(
           "the S3 bucket of "
@@ -150,7 +176,7 @@ public final class S3Archive {
   private final class RangeStream extends InputStream {
     private long pos;
     private final long end;
-    private volatile ResponseInputStream<GetObjectResponse> block;
+    private volatile AwsResponse block;
     private long blockEnd;
     private volatile boolean closed;
 
@@ -188,11 +214,11 @@ public final class S3Archive {
             openBlock();
           }
           int want = (int) Math.min(len, blockEnd - pos);
-          ResponseInputStream<GetObjectResponse> cur = block;
+          AwsResponse cur = block;
           if (cur == null) {
             throw new IOException("reading " + uri() + " stopped: the stream was closed");
           }
-          int n = cur.read(b, off, want);
+          int n = cur.body().read(b, off, want);
           if (n < 0) {
             throw new IOException("S3 response ended early at byte " + pos);
           }
@@ -210,9 +236,12 @@ public final class S3Archive {
                 false,
                 e);
           }
-        } catch (IOException | SdkException e) {
+        } catch (DeadlineException e) {
           dropBlock();
-          if (e instanceof AwsServiceException se) {
+          throw e;
+        } catch (IOException e) {
+          dropBlock();
+          if (e instanceof AwsServiceError se) {
             ArchiveException ae = describe(se, uri(), pos);
             if (ae.permanent() || attempt >= READ_ATTEMPTS) {
               throw ae;
@@ -230,15 +259,18 @@ public final class S3Archive {
       }
     }
 
-    private void openBlock() {
+    private void openBlock() throws IOException {
       long last = Math.min(end, pos + blockSize) - 1;
-      long first = pos;
-      block = s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + first + "-" + last));
+      block = s3.get(bucket, key, "bytes=" + pos + "-" + last, deadline);
       blockEnd = last + 1;
+      if (closed) {
+        // Closed while the request was on its way: its connection must not stay open.
+        dropBlock();
+      }
     }
 
     private void dropBlock() {
-      ResponseInputStream<GetObjectResponse> b = block;
+      AwsResponse b = block;
       block = null;
       if (b != null) {
         // Abort rather than close: closing would drain the rest of the block.

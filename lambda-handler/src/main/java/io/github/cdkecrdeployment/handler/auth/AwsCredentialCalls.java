@@ -1,42 +1,47 @@
 package io.github.cdkecrdeployment.handler.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.github.cdkecrdeployment.handler.aws.AwsEndpoints;
+import io.github.cdkecrdeployment.handler.aws.AwsJsonCall;
+import io.github.cdkecrdeployment.handler.aws.AwsRetry;
+import io.github.cdkecrdeployment.handler.aws.AwsService;
+import io.github.cdkecrdeployment.handler.aws.AwsServiceError;
+import io.github.cdkecrdeployment.handler.aws.SignedCall;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.registry.Credential;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ecr.EcrClient;
-import software.amazon.awssdk.services.ecr.model.AuthorizationData;
-import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenResponse;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.DecryptionFailureException;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
-import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import java.io.IOException;
 
 /**
  * The AWS calls behind {@link CredentialResolver}: Secrets Manager {@code GetSecretValue} (in the
  * region of the secret's ARN, else the default region) and ECR {@code GetAuthorizationToken} (in
- * the registry's region), with clients built once per region through the SDK's default chains. A
- * separate class so that the AWS SDK's classes load only when a credential needs one of these
- * calls.
+ * the registry's region, at its FIPS endpoint for a FIPS registry), as signed JSON calls with the
+ * credentials of the settings, each retried as the SDK's standard mode does. A separate class so
+ * that the AWS classes load only when a credential needs one of these calls.
  */
 final class AwsCredentialCalls {
+  static final String GET_SECRET_VALUE = "secretsmanager.GetSecretValue";
+  static final String GET_AUTHORIZATION_TOKEN =
+      "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
+
   private final AwsSettings settings;
   private final Log log;
   private final java.util.function.Consumer<Credential> redact;
-  private final Map<String, SecretsManagerClient> secretsClients = new ConcurrentHashMap<>();
-  private final Map<String, EcrClient> ecrClients = new ConcurrentHashMap<>();
+  private final AwsJsonCall secretsManager;
+  private final AwsJsonCall ecr;
 
   AwsCredentialCalls(
       AwsSettings settings, Log log, java.util.function.Consumer<Credential> redact) {
     this.settings = settings;
     this.log = log;
     this.redact = redact;
+    AwsEndpoints endpoints = AwsEndpoints.of(settings);
+    SignedCall signed = SignedCall.standard(settings.credentials());
+    this.secretsManager =
+        new AwsJsonCall(AwsService.SECRETS_MANAGER, endpoints, signed, AwsRetry.STANDARD);
+    this.ecr = new AwsJsonCall(AwsService.ECR, endpoints, signed, AwsRetry.STANDARD);
   }
 
   Credential fromSecret(String property, String secretId, String arnRegion)
@@ -44,16 +49,46 @@ final class AwsCredentialCalls {
     String region = arnRegion != null ? arnRegion : settings.region().id();
     String reading = property + ": reading secret " + secretId + " in " + region;
     log.info(reading);
-    GetSecretValueResponse response;
+    JsonNode response;
     try {
       response =
-          secretsClients
-              .computeIfAbsent(region, this::secretsClient)
-              .getSecretValue(r -> r.secretId(secretId));
-    } catch (ResourceNotFoundException e) {
+          secretsManager.call(
+              "GetSecretValue in " + region,
+              region,
+              false,
+              GET_SECRET_VALUE,
+              JsonNodeFactory.instance.objectNode().put("SecretId", secretId),
+              Deadline.none());
+    } catch (AwsServiceError e) {
+      throw secretError(property, secretId, region, reading, e);
+    } catch (IOException e) {
+      throw new CredentialException(reading + " failed: " + e.getMessage(), e);
+    }
+    JsonNode value = response.get("SecretString");
+    if (value == null || !value.isTextual()) {
+      throw new CredentialException(
+          property
+              + ": secret "
+              + secretId
+              + (response.hasNonNull("SecretBinary")
+                  ? " holds binary data only; store user:password or"
+                      + " {\"username\":…,\"password\":…} as its secret string"
+                  : " has no secret string; store user:password or"
+                      + " {\"username\":…,\"password\":…} in it"));
+    }
+    Credential c = CredentialResolver.parseSecret(property, secretId, value.asText());
+    redact.accept(c);
+    return c;
+  }
+
+  /** The message of each error GetSecretValue documents, with its fix. */
+  private static CredentialException secretError(
+      String property, String secretId, String region, String reading, AwsServiceError e) {
+    String code = e.code() != null ? e.code() : "";
+    if (code.equals("ResourceNotFoundException")) {
       if (serviceMessage(e).contains("AWSCURRENT")) {
         // The secret exists but was created without a value: it has no AWSCURRENT version.
-        throw new CredentialException(
+        return new CredentialException(
             property
                 + ": secret "
                 + secretId
@@ -61,7 +96,7 @@ final class AwsCredentialCalls {
                 + " {\"username\":…,\"password\":…} in it (aws secretsmanager put-secret-value)",
             e);
       }
-      throw new CredentialException(
+      return new CredentialException(
           property
               + ": secret "
               + secretId
@@ -70,19 +105,21 @@ final class AwsCredentialCalls {
               + "; check the name or ARN, or create the secret with user:password or"
               + " {\"username\":…,\"password\":…}",
           e);
-    } catch (DecryptionFailureException e) {
+    }
+    if (code.equals("DecryptionFailure")) {
       // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
-      throw new CredentialException(
+      return new CredentialException(
           property
               + ": secret "
               + secretId
               + " cannot be decrypted with its KMS key (DecryptionFailure); check that the key is"
               + " enabled and that the handler's role may use it (kms:Decrypt)",
           e);
-    } catch (InvalidRequestException e) {
+    }
+    if (code.equals("InvalidRequestException")) {
       // GetSecretValue's InvalidRequestException: the secret is scheduled for deletion (the one
       // case of that error for this call; the service's message says which).
-      throw new CredentialException(
+      return new CredentialException(
           reading
               + failedWith(e)
               + serviceMessage(e)
@@ -91,55 +128,42 @@ final class AwsCredentialCalls {
               + secretId
               + ") or use another secret",
           e);
-    } catch (AwsServiceException e) {
-      String code = errorCode(e);
-      boolean denied = e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
-      // A secret encrypted with a customer-managed key also needs kms:Decrypt on that key; the
-      // service then says AccessDeniedException with a message about KMS.
-      boolean kms = denied && serviceMessage(e).contains("KMS");
-      throw new CredentialException(
-          reading
-              + failedWith(e)
-              + (kms ? serviceMessage(e) : "")
-              + (kms
-                  ? "; grant the handler's role kms:Decrypt on the secret's KMS key (use"
-                      + " addToPrincipalPolicy)"
-                  : denied
-                      ? "; grant the handler's role secretsmanager:GetSecretValue on it (use"
-                          + " addToPrincipalPolicy)"
-                      : "; check the secret and retry"),
-          e);
-    } catch (SdkException e) {
-      throw new CredentialException(reading + " failed: " + e.getMessage(), e);
     }
-    String value = response.secretString();
-    if (value == null) {
-      throw new CredentialException(
-          property
-              + ": secret "
-              + secretId
-              + (response.secretBinary() != null
-                  ? " holds binary data only; store user:password or"
-                      + " {\"username\":…,\"password\":…} as its secret string"
-                  : " has no secret string; store user:password or"
-                      + " {\"username\":…,\"password\":…} in it"));
-    }
-    Credential c = CredentialResolver.parseSecret(property, secretId, value);
-    redact.accept(c);
-    return c;
+    boolean denied = e.status() == 403 || code.contains("AccessDenied");
+    // A secret encrypted with a customer-managed key also needs kms:Decrypt on that key; the
+    // service then says AccessDeniedException with a message about KMS.
+    boolean kms = denied && serviceMessage(e).contains("KMS");
+    return new CredentialException(
+        reading
+            + failedWith(e)
+            + (kms ? serviceMessage(e) : "")
+            + (kms
+                ? "; grant the handler's role kms:Decrypt on the secret's KMS key (use"
+                    + " addToPrincipalPolicy)"
+                : denied
+                    ? "; grant the handler's role secretsmanager:GetSecretValue on it (use"
+                        + " addToPrincipalPolicy)"
+                    : "; check the secret and retry"),
+        e);
   }
 
   Credential ecrToken(EcrHost host, String registry) throws CredentialException {
     log.info("getting an ECR token for " + registry + " in " + host.region());
-    GetAuthorizationTokenResponse response;
+    JsonNode response;
     try {
+      // FIPS registries are usually used under FIPS rules: the token comes from the FIPS
+      // endpoint too, unless an endpoint is configured.
       response =
-          ecrClients
-              .computeIfAbsent(host.region() + (host.fips() ? "/fips" : ""), k -> ecrClient(host))
-              .getAuthorizationToken(r -> {});
-    } catch (AwsServiceException e) {
-      String code = errorCode(e);
-      boolean denied = e.statusCode() == 403 || (code != null && code.contains("AccessDenied"));
+          ecr.call(
+              "GetAuthorizationToken in " + host.region(),
+              host.region(),
+              host.fips(),
+              GET_AUTHORIZATION_TOKEN,
+              JsonNodeFactory.instance.objectNode(),
+              Deadline.none());
+    } catch (AwsServiceError e) {
+      String code = e.code();
+      boolean denied = e.status() == 403 || (code != null && code.contains("AccessDenied"));
       throw new CredentialException(
           "cannot get an ECR token for "
               + registry
@@ -150,7 +174,7 @@ final class AwsCredentialCalls {
                   ? "; the handler's role needs ecr:GetAuthorizationToken"
                   : serviceMessage(e) + "; check that ECR is available in " + host.region()),
           e);
-    } catch (SdkException e) {
+    } catch (IOException e) {
       throw new CredentialException(
           "cannot get an ECR token for "
               + registry
@@ -160,74 +184,33 @@ final class AwsCredentialCalls {
               + e.getMessage(),
           e);
     }
-    AuthorizationData data =
-        response.authorizationData().isEmpty() ? null : response.authorizationData().get(0);
-    if (data == null || data.authorizationToken() == null) {
+    JsonNode token = response.path("authorizationData").path(0).get("authorizationToken");
+    if (token == null || !token.isTextual()) {
       throw new CredentialException(
           "ECR GetAuthorizationToken in " + host.region() + " returned no authorization token");
     }
     Credential c =
         CredentialResolver.splitPair(
-            CredentialResolver.decodeBasicToken(data.authorizationToken(), "ECR"),
+            CredentialResolver.decodeBasicToken(token.asText(), "ECR"),
             "ECR",
             "ecr:GetAuthorizationToken in " + host.region());
     redact.accept(c);
     // The token as ECR returns it, also when it differs in padding or whitespace.
-    log.redact(data.authorizationToken());
+    log.redact(token.asText());
     return c;
-  }
-
-  private static String errorCode(AwsServiceException e) {
-    return e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
   }
 
   /**
    * " (Access to KMS is not allowed)": the service's own message, which names no secret value, or
    * "".
    */
-  private static String serviceMessage(AwsServiceException e) {
-    String m = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : null;
+  private static String serviceMessage(AwsServiceError e) {
+    String m = e.serviceMessage();
     return m == null || m.isBlank() ? "" : " (" + m.trim() + ")";
   }
 
   /** " failed with HTTP 403 AccessDeniedException": the status and the AWS error code. */
-  private static String failedWith(AwsServiceException e) {
-    String code = errorCode(e);
-    return " failed with HTTP " + e.statusCode() + (code != null ? " " + code : "");
-  }
-
-  private SecretsManagerClient secretsClient(String region) {
-    var b =
-        SecretsManagerClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .credentialsProvider(settings.credentials())
-            .region(Region.of(region));
-    if (settings.secretsManagerEndpoint() != null) {
-      b.endpointOverride(settings.secretsManagerEndpoint());
-    }
-    return b.build();
-  }
-
-  private EcrClient ecrClient(EcrHost host) {
-    var b =
-        EcrClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .credentialsProvider(settings.credentials())
-            .region(Region.of(host.region()));
-    if (settings.ecrEndpoint() != null) {
-      b.endpointOverride(settings.ecrEndpoint());
-    } else if (host.fips() && !endpointConfigured("Ecr", "ECR")) {
-      // FIPS registries are usually used under FIPS rules: ask for the token there too. The SDK
-      // refuses FIPS together with a configured endpoint, so only without one.
-      b.fipsEnabled(true);
-    }
-    return b.build();
-  }
-
-  private static boolean endpointConfigured(String propertySuffix, String envSuffix) {
-    return System.getProperty("aws.endpointUrl" + propertySuffix) != null
-        || System.getenv("AWS_ENDPOINT_URL_" + envSuffix) != null
-        || System.getProperty("aws.endpointUrl") != null
-        || System.getenv("AWS_ENDPOINT_URL") != null;
+  private static String failedWith(AwsServiceError e) {
+    return " failed with HTTP " + e.status() + (e.code() != null ? " " + e.code() : "");
   }
 }

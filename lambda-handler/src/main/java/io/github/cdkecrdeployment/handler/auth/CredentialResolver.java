@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
  * gets a token from {@code ecr:GetAuthorizationToken} in its region; {@code public.ecr.aws} gets
  * one from ECR Public in us-east-1; anything else is anonymous (null).
  *
- * <p>AWS clients are built once per region and reused across invocations; registry tokens are
- * cached per registry within one {@link Session}. Every resolved password is registered with the
- * {@link Log} for redaction.
+ * <p>The AWS calls are set up once and reused across invocations; registry tokens are cached per
+ * registry within one {@link Session}. Every resolved password is registered with the {@link Log}
+ * for redaction.
  */
 public class CredentialResolver {
   private static final Pattern SECRET_ARN =
@@ -38,7 +38,7 @@ public class CredentialResolver {
   /**
    * Creates one.
    *
-   * @param settings how AWS clients are built
+   * @param settings how AWS calls are made
    * @param log for stage lines and redaction
    */
   public CredentialResolver(AwsSettings settings, Log log) {
@@ -48,7 +48,8 @@ public class CredentialResolver {
 
   /**
    * The AWS calls (Secrets Manager, ECR), made on first need: a copy between registries that need
-   * neither never loads the AWS SDK's classes, which costs a Lambda's small CPU share real time.
+   * neither never loads the AWS classes (credentials chain, signer), which costs a Lambda's small
+   * CPU share real time.
    */
   private AwsCredentialCalls aws() {
     AwsCredentialCalls a = aws;
@@ -206,7 +207,7 @@ public class CredentialResolver {
     if (client == null) {
       synchronized (this) {
         if (ecrPublic == null) {
-          ecrPublic = new EcrPublicTokens(settings.ecrPublicEndpoint(), settings.credentials());
+          ecrPublic = new EcrPublicTokens(settings);
         }
         client = ecrPublic;
       }

@@ -1,21 +1,22 @@
 package io.github.cdkecrdeployment.handler.cleanup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cdkecrdeployment.handler.auth.EcrHost;
+import io.github.cdkecrdeployment.handler.aws.AwsEndpoints;
+import io.github.cdkecrdeployment.handler.aws.AwsJsonCall;
+import io.github.cdkecrdeployment.handler.aws.AwsRetry;
+import io.github.cdkecrdeployment.handler.aws.AwsService;
+import io.github.cdkecrdeployment.handler.aws.SignedCall;
 import io.github.cdkecrdeployment.handler.cfn.DeploymentProperties;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
+import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.Log;
 import io.github.cdkecrdeployment.handler.registry.ImageReference;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ecr.EcrClient;
-import software.amazon.awssdk.services.ecr.model.BatchDeleteImageResponse;
-import software.amazon.awssdk.services.ecr.model.ImageFailure;
-import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 
 /**
  * The opt-in cleanup of a Delete ({@code RemovalPolicy: "destroy"}): removes exactly the tags this
@@ -28,35 +29,27 @@ import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
  * cleanup that fails is logged and never fails the Delete: a stack must always be deletable.
  */
 public final class TagCleanup {
+  static final String BATCH_DELETE_IMAGE = "AmazonEC2ContainerRegistry_V20150921.BatchDeleteImage";
+
   private final Log log;
-  private final Function<String, EcrClient> ecrClients;
+  private final AwsJsonCall ecrApi;
 
   /**
-   * A cleanup with ECR clients from the Lambda's AWS settings (region from the registry host,
-   * endpoint override from {@code AWS_ENDPOINT_URL_ECR} or the settings).
+   * A cleanup that calls the ECR API with the Lambda's AWS settings (region from the registry host,
+   * its FIPS endpoint for a FIPS registry, endpoint override from the settings or {@code
+   * AWS_ENDPOINT_URL_ECR}).
    *
    * @param aws the AWS settings
    * @param log the log
    */
   public TagCleanup(AwsSettings aws, Log log) {
-    this(
-        log,
-        region -> {
-          var b =
-              EcrClient.builder()
-                  .httpClient(UrlConnectionHttpClient.create())
-                  .credentialsProvider(aws.credentials())
-                  .region(Region.of(region));
-          if (aws.ecrEndpoint() != null) {
-            b.endpointOverride(aws.ecrEndpoint());
-          }
-          return b.build();
-        });
-  }
-
-  TagCleanup(Log log, Function<String, EcrClient> ecrClients) {
     this.log = log;
-    this.ecrClients = ecrClients;
+    this.ecrApi =
+        new AwsJsonCall(
+            AwsService.ECR,
+            AwsEndpoints.of(aws),
+            SignedCall.standard(aws.credentials()),
+            AwsRetry.STANDARD);
   }
 
   /**
@@ -94,31 +87,35 @@ public final class TagCleanup {
               + " tags); remove them with the registry's own tools");
       return;
     }
-    try (EcrClient client = ecrClients.apply(ecr.region())) {
-      BatchDeleteImageResponse r =
-          client.batchDeleteImage(
-              b ->
-                  b.registryId(ecr.account())
-                      .repositoryName(dest.repository())
-                      .imageIds(
-                          tags.stream()
-                              .map(t -> ImageIdentifier.builder().imageTag(t).build())
-                              .toList()));
-      List<String> removed =
-          r.imageIds().stream().map(ImageIdentifier::imageTag).collect(Collectors.toList());
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html
+    ObjectNode request = JsonNodeFactory.instance.objectNode();
+    request.put("registryId", ecr.account()).put("repositoryName", dest.repository());
+    tags.forEach(t -> request.withArray("imageIds").addObject().put("imageTag", t));
+    try {
+      JsonNode r =
+          ecrApi.call(
+              "ECR BatchDeleteImage in " + ecr.region(),
+              ecr.region(),
+              ecr.fips(),
+              BATCH_DELETE_IMAGE,
+              request,
+              Deadline.none());
+      List<String> removed = new ArrayList<>();
+      r.path("imageIds").forEach(id -> removed.add(id.path("imageTag").asText()));
       log.info("delete: removed tags " + removed + " of " + dest.repositoryUri());
-      for (ImageFailure f : r.failures()) {
+      for (JsonNode f : r.path("failures")) {
+        String reason = f.path("failureReason").asText("");
         log.warn(
             "delete: tag "
-                + f.imageId().imageTag()
+                + f.path("imageId").path("imageTag").asText()
                 + " of "
                 + dest.repositoryUri()
                 + " not removed: "
-                + f.failureCodeAsString()
-                + (f.failureReason() != null ? " " + f.failureReason() : ""));
+                + f.path("failureCode").asText()
+                + (reason.isEmpty() ? "" : " " + reason));
       }
-    } catch (RuntimeException e) {
-      // SdkException included: any failure of the call leaves the tags, never the stack.
+    } catch (IOException | RuntimeException e) {
+      // Any failure of the call leaves the tags, never the stack.
       log.warn(
           "delete: cleanup failed, tags "
               + tags

@@ -7,10 +7,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
- * How the handler's AWS clients are built. In Lambda everything comes from the SDK's default chains
- * (region from {@code AWS_REGION}, credentials from the role, endpoints from {@code
- * AWS_ENDPOINT_URL_*}); tests inject a region, static credentials and local endpoints instead of
- * changing the process environment. Immutable; build with {@link #builder()}.
+ * How the handler's AWS calls are made. In Lambda everything comes from the SDK's default chains
+ * and settings (region from {@code AWS_REGION}, credentials from the role, endpoints from {@code
+ * AWS_ENDPOINT_URL_*}, resolved by {@code aws.AwsEndpoints}); tests inject a region, static
+ * credentials and local endpoints instead of changing the process environment. Immutable; build
+ * with {@link #builder()}.
  */
 public final class AwsSettings {
   private final Region region;
@@ -54,7 +55,10 @@ public final class AwsSettings {
     return credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
   }
 
-  /** ECR API endpoint override, or null (SDK resolution, incl. {@code AWS_ENDPOINT_URL_ECR}). */
+  /**
+   * ECR API endpoint override, or null: then {@code aws.endpointUrlEcr}, {@code
+   * AWS_ENDPOINT_URL_ECR}, {@code AWS_ENDPOINT_URL}, else the region's ECR API endpoint.
+   */
   public URI ecrEndpoint() {
     return ecrEndpoint;
   }
@@ -67,12 +71,15 @@ public final class AwsSettings {
     return ecrPublicEndpoint;
   }
 
-  /** Secrets Manager endpoint override, or null (SDK resolution). */
+  /** Secrets Manager endpoint override, or null (as for ECR, {@code *_SECRETS_MANAGER}). */
   public URI secretsManagerEndpoint() {
     return secretsManagerEndpoint;
   }
 
-  /** S3 endpoint override (path-style addressing is then used), or null (SDK resolution). */
+  /**
+   * S3 endpoint override (path-style addressing is then used, as on any configured endpoint), or
+   * null (as for ECR, {@code *_S3}).
+   */
   public URI s3Endpoint() {
     return s3Endpoint;
   }

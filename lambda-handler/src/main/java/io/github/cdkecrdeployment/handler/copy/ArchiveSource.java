@@ -9,6 +9,8 @@ import io.github.cdkecrdeployment.handler.archive.EntryStreams;
 import io.github.cdkecrdeployment.handler.archive.GzipCompressingInputStream;
 import io.github.cdkecrdeployment.handler.archive.S3Archive;
 import io.github.cdkecrdeployment.handler.archive.TarReader;
+import io.github.cdkecrdeployment.handler.aws.S3Objects;
+import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.Digests;
 import io.github.cdkecrdeployment.handler.common.Json;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
@@ -23,7 +25,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Builds the {@link CopyPlan} of an {@code s3://bucket/key[:ref]} source: a {@code docker save}
@@ -34,22 +35,29 @@ import software.amazon.awssdk.services.s3.S3Client;
  * manifest built from its pushed layers, uncompressed ones gzip'd on the way.
  */
 final class ArchiveSource {
-  private final S3Client s3;
+  private final S3Objects s3;
   private final SourceLocation.S3 location;
   private final int blockSize;
   private final Progress progress;
+  private final Deadline deadline;
   private EntryStreams streams;
 
-  ArchiveSource(S3Client s3, SourceLocation.S3 location, int blockSize, Progress progress) {
+  ArchiveSource(
+      S3Objects s3,
+      SourceLocation.S3 location,
+      int blockSize,
+      Progress progress,
+      Deadline deadline) {
     this.s3 = s3;
     this.location = location;
     this.blockSize = blockSize;
     this.progress = progress;
+    this.deadline = deadline;
   }
 
   CopyPlan plan(Selection selection, Map<String, String> archTags) throws IOException {
     progress.stage("reading the table of contents of " + location);
-    S3Archive archive = S3Archive.open(s3, location.bucket(), location.key(), blockSize);
+    S3Archive archive = S3Archive.open(s3, location.bucket(), location.key(), blockSize, deadline);
     ArchiveContents contents = ArchiveContents.scan(archive);
     streams = new EntryStreams(archive, contents);
     ArchiveImages image =

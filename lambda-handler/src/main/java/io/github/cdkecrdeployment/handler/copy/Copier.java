@@ -2,6 +2,7 @@ package io.github.cdkecrdeployment.handler.copy;
 
 import io.github.cdkecrdeployment.handler.archive.ArchiveException;
 import io.github.cdkecrdeployment.handler.archive.S3Archive;
+import io.github.cdkecrdeployment.handler.aws.S3Objects;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
 import io.github.cdkecrdeployment.handler.common.Backoff;
 import io.github.cdkecrdeployment.handler.common.Deadline;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The copy engine: one per process, shared by the Lambda handler and the command line. Each copy
@@ -43,7 +43,7 @@ public final class Copier implements ImageCopier {
           });
 
   private final RegistryConnector registries;
-  private final Supplier<S3Client> s3;
+  private final Supplier<S3Objects> s3;
   private final Backoff blobRetry;
   private final int archiveBlockSize;
 
@@ -65,10 +65,10 @@ public final class Copier implements ImageCopier {
   }
 
   /**
-   * An S3 client as the handler uses it: URL-connection HTTP, buckets in any region, and path-style
-   * addressing when an endpoint is set (as S3-compatible test servers need).
+   * S3 reads as the handler makes them: signed GETs over URL-connection HTTP, buckets in any
+   * region, and path-style addressing when an endpoint is set (as S3-compatible test servers need).
    */
-  public static S3Client s3Client(AwsSettings settings) {
+  public static S3Objects s3Client(AwsSettings settings) {
     return S3Clients.create(settings);
   }
 
@@ -199,7 +199,8 @@ public final class Copier implements ImageCopier {
                 S3Clients.get(s3, request.source()),
                 (SourceLocation.S3) request.source(),
                 archiveBlockSize,
-                progress);
+                progress,
+                deadline);
         plan = archive[0].plan(request.selection(), request.archTags());
       }
       DeadlineException.check(deadline, "copy " + route(request));
@@ -307,7 +308,7 @@ public final class Copier implements ImageCopier {
   /** Builder for {@link Copier}. */
   public static final class Builder {
     private RegistryConnector registries;
-    private Supplier<S3Client> s3 = S3Clients.none();
+    private Supplier<S3Objects> s3 = S3Clients.none();
     private Backoff blobRetry = new Backoff(5, Duration.ofMillis(500), Duration.ofSeconds(20));
     private int archiveBlockSize = S3Archive.DEFAULT_BLOCK_SIZE;
 
@@ -320,7 +321,7 @@ public final class Copier implements ImageCopier {
     }
 
     /** Reads S3 archives; called once, on the first S3 copy. Default: none (S3 copies fail). */
-    public Builder s3(Supplier<S3Client> s) {
+    public Builder s3(Supplier<S3Objects> s) {
       this.s3 = Objects.requireNonNull(s, "s3");
       return this;
     }

@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkecrdeployment.handler.aws.AwsEndpoints;
+import io.github.cdkecrdeployment.handler.aws.AwsRetry;
+import io.github.cdkecrdeployment.handler.aws.S3Objects;
+import io.github.cdkecrdeployment.handler.aws.SignedCall;
 import io.github.cdkecrdeployment.handler.common.AwsSettings;
 import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.copy.Copier;
@@ -42,13 +46,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 class ArchiveCopyTest {
   @RegisterExtension static final S3ProxyExtension S3 = new S3ProxyExtension();
@@ -61,7 +65,7 @@ class ArchiveCopyTest {
 
   private final InMemoryRegistry registry = new InMemoryRegistry();
 
-  private S3Client client(AwsSettings settings) {
+  private S3Objects client(AwsSettings settings) {
     return Copier.s3Client(settings);
   }
 
@@ -75,7 +79,7 @@ class ArchiveCopyTest {
   }
 
   private static Copier copier(
-      InMemoryRegistry to, java.util.function.Supplier<S3Client> s3, int block) {
+      InMemoryRegistry to, java.util.function.Supplier<S3Objects> s3, int block) {
     return Copier.builder()
         .registries(to)
         .s3(s3)
@@ -459,26 +463,44 @@ class ArchiveCopyTest {
     byte[] tar = legacyTar(img);
     S3.put(BUCKET, "big.tar", tar);
     AtomicLong fetched = new AtomicLong();
-    S3Client counting =
-        S3Client.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(S3ProxyExtension.credentials())
-            .endpointOverride(S3.endpoint())
-            .forcePathStyle(true)
-            .overrideConfiguration(
-                c ->
-                    c.addExecutionInterceptor(
-                        new ExecutionInterceptor() {
-                          @Override
-                          public void afterExecution(
-                              Context.AfterExecution ctx, ExecutionAttributes a) {
-                            if (ctx.response() instanceof GetObjectResponse r) {
-                              fetched.addAndGet(r.contentLength());
-                            }
-                          }
-                        }))
-            .build();
+    // The body bytes of every successful GET, counted where they arrive: the HTTP client.
+    SdkHttpClient http = UrlConnectionHttpClient.create();
+    SdkHttpClient countingHttp =
+        new SdkHttpClient() {
+          @Override
+          public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            ExecutableHttpRequest exchange = http.prepareRequest(request);
+            return new ExecutableHttpRequest() {
+              @Override
+              public HttpExecuteResponse call() throws IOException {
+                HttpExecuteResponse response = exchange.call();
+                if (request.httpRequest().method() == SdkHttpMethod.GET
+                    && response.httpResponse().isSuccessful()) {
+                  fetched.addAndGet(
+                      Long.parseLong(
+                          response.httpResponse().firstMatchingHeader("Content-Length").get()));
+                }
+                return response;
+              }
+
+              @Override
+              public void abort() {
+                exchange.abort();
+              }
+            };
+          }
+
+          @Override
+          public void close() {
+            http.close();
+          }
+        };
+    S3Objects counting =
+        new S3Objects(
+            AwsEndpoints.of(S3.settings()),
+            new SignedCall(countingHttp, S3ProxyExtension.credentials()),
+            AwsRetry.STANDARD,
+            "us-east-1");
     CopyResult r =
         copier(registry, () -> counting, 64 * 1024)
             .copy(

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The credential resolver, through the real SDK clients, against every documented case the {@link
+ * The credential resolver, through its real AWS calls, against every documented case the {@link
  * AwsApiStub} answers: how a secret is looked up (name, complete ARN, partial ARN, another region)
  * and each error {@code GetSecretValue} documents. Each case names the AWS API reference page whose
  * behaviour it follows. Every secret value contains {@link #SECRET}, which must appear in no
@@ -241,6 +241,27 @@ class CredentialResolverAwsCasesTest {
             .getMessage();
     assertTrue(m.startsWith("DestCreds: reading secret " + arn + " in us-east-1 failed"), m);
     assertTrue(m.contains("restore-secret --secret-id " + arn), m);
+  }
+
+  @Test
+  void aServiceErrorIsRetriedAsTheSdkDidThreeAttemptsInAll() throws Exception {
+    // Standard retry mode: 5xx and throttling errors are retried, 3 attempts in all.
+    // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+    aws.secret("team/registry", VALUE)
+        .failNext(AwsApiStub.GET_SECRET_VALUE, 1, 500, "InternalFailure");
+    assertEquals(
+        new Credential("robot", SECRET), session().resolve("SrcCreds", "team/registry", HUB));
+    assertEquals(2, aws.calls().size());
+
+    aws.fail(AwsApiStub.GET_SECRET_VALUE, 503, "ServiceUnavailable");
+    assertEquals(
+        "SrcCreds: reading secret team/registry in us-east-1 failed with HTTP 503"
+            + " ServiceUnavailable; check the secret and retry",
+        assertThrows(
+                CredentialException.class,
+                () -> session().resolve("SrcCreds", "team/registry", HUB))
+            .getMessage());
+    assertEquals(5, aws.calls().size());
   }
 
   @Test

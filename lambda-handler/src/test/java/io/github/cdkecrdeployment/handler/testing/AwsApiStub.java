@@ -28,8 +28,8 @@ import software.amazon.awssdk.regions.Region;
 /**
  * Local stand-in for the AWS JSON APIs the handler calls, on one plain-HTTP server on 127.0.0.1:
  * ECR {@code GetAuthorizationToken} and {@code BatchDeleteImage}, ECR Public {@code
- * GetAuthorizationToken} and Secrets Manager {@code GetSecretValue}. The real SDK clients reach it
- * through an endpoint override ({@code AWS_ENDPOINT_URL_*}, the {@code aws.endpointUrl*} system
+ * GetAuthorizationToken} and Secrets Manager {@code GetSecretValue}. The handler's AWS calls reach
+ * it through an endpoint override ({@code AWS_ENDPOINT_URL_*}, the {@code aws.endpointUrl*} system
  * properties, or {@link #settings()}).
  *
  * <h2>Wire protocol</h2>
@@ -37,18 +37,18 @@ import software.amazon.awssdk.regions.Region;
  * All three services speak the AWS JSON 1.1 protocol (<a
  * href="https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html">awsJson1_1</a>): {@code
  * POST /}, the operation in {@code X-Amz-Target}, a JSON body; an error is a 4xx/5xx with {@code
- * {"__type": "<ErrorCode>", "message": "…"}}, from which the SDK builds the modelled exception
- * ({@code DecryptionFailure} becomes {@code DecryptionFailureException}, and so on). Requests must
- * carry a SigV4 {@code Authorization} header (else {@code MissingAuthenticationTokenException}, as
- * the real endpoints answer unsigned requests); each request is recorded as a {@link Call} with the
- * region and service of its signature's credential scope, so tests see where a call was sent.
+ * {"__type": "<ErrorCode>", "message": "…"}}, from which a client reads the error code (the
+ * handler's {@code aws.AwsJsonCall}, or an SDK client's modelled exception). Requests must carry a
+ * SigV4 {@code Authorization} header (else {@code MissingAuthenticationTokenException}, as the real
+ * endpoints answer unsigned requests); each request is recorded as a {@link Call} with the region
+ * and service of its signature's credential scope, so tests see where a call was sent.
  *
  * <h2>Operations</h2>
  *
  * One handler method per operation, registered by target in {@link #operations}: to stub another
  * call, add a method that takes a {@link Call} and returns a {@link Reply}, and register it there.
  * {@link #fail} makes any target answer an error instead (a permission the role lacks, a throttled
- * service).
+ * service), {@link #failNext} only the next few calls (throttling that clears).
  *
  * <h2>Secrets Manager model</h2>
  *
@@ -186,6 +186,9 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
   private final List<Secret> secrets = new CopyOnWriteArrayList<>();
   private final Map<String, String> deleteFailures = new ConcurrentHashMap<>();
   private final Map<String, Error> errors = new ConcurrentHashMap<>();
+  private final Map<String, Error> nextErrors = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> nextErrorCounts =
+      new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private volatile String ecrToken = "AWS:ecr-token-0123456789";
@@ -316,6 +319,19 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
    */
   public AwsApiStub fail(String target, int status, String type) {
     errors.put(target, new Error(status, type));
+    return this;
+  }
+
+  /**
+   * Makes the next {@code times} calls to {@code target} answer an error (a throttled or briefly
+   * failing service), the calls after them as usual.
+   *
+   * @param status the HTTP status, e.g. 400 for {@code ThrottlingException}, 503
+   * @param type the {@code __type} error code
+   */
+  public AwsApiStub failNext(String target, int times, int status, String type) {
+    nextErrors.put(target, new Error(status, type));
+    nextErrorCounts.put(target, new java.util.concurrent.atomic.AtomicInteger(times));
     return this;
   }
 
@@ -549,6 +565,9 @@ public final class AwsApiStub implements BeforeEachCallback, AfterEachCallback {
       Call call = new Call(target, m.group(1), m.group(2), body);
       calls.add(call);
       Error err = target == null ? null : errors.get(target);
+      if (err == null && target != null && nextErrorCounts.containsKey(target)) {
+        err = nextErrorCounts.get(target).getAndDecrement() > 0 ? nextErrors.get(target) : null;
+      }
       Operation op = target == null ? null : operations.get(target);
       if (err != null) {
         send(ex, Reply.error(err.status(), err.type(), "injected " + err.type()));
