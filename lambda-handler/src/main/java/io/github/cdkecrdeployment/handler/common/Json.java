@@ -45,18 +45,21 @@ public final class Json {
    * @throws JsonProcessingException on text that is not JSON
    */
   public static JsonNode read(byte[] bytes) throws JsonProcessingException {
-    try (JsonParser p = FACTORY.createParser(bytes)) {
-      return read(p);
-    } catch (JsonProcessingException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // in-memory input: not reached
-    }
+    return read(() -> FACTORY.createParser(bytes));
   }
 
   /** Parses JSON text; see {@link #read(byte[])}. */
   public static JsonNode read(String text) throws JsonProcessingException {
-    try (JsonParser p = FACTORY.createParser(text)) {
+    return read(() -> FACTORY.createParser(text));
+  }
+
+  /** A parser over in-memory input. */
+  private interface Source {
+    JsonParser open() throws IOException;
+  }
+
+  private static JsonNode read(Source source) throws JsonProcessingException {
+    try (JsonParser p = source.open()) {
       return read(p);
     } catch (JsonProcessingException e) {
       throw e;
