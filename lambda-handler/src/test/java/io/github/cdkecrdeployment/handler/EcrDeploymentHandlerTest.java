@@ -488,7 +488,8 @@ class EcrDeploymentHandlerTest {
                   2_500_000,
                   io.github.cdkecrdeployment.handler.copy.CopyListener.BlobOutcome.COPIED,
                   1_000_000_000L);
-          Thread.sleep(60_000);
+          // Blocks until the handler gives the copy up (it interrupts it at the deadline).
+          new java.util.concurrent.CountDownLatch(1).await();
           throw new AssertionError("not cancelled");
         };
     // 31.5 s left: the deadline is 1.5 s away. A handler that waited for the copy would answer

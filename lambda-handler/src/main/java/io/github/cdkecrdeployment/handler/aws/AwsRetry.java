@@ -3,6 +3,7 @@ package io.github.cdkecrdeployment.handler.aws;
 import io.github.cdkecrdeployment.handler.common.Backoff;
 import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.DeadlineException;
+import io.github.cdkecrdeployment.handler.common.Retry;
 import io.github.cdkecrdeployment.handler.common.Retryable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -93,21 +94,17 @@ public record AwsRetry(Backoff standard, Backoff throttled) {
    * attempts; a wait that would pass {@code deadline} throws a {@link DeadlineException}.
    */
   public <T> T run(String what, Deadline deadline, Attempt<T> attempt) throws IOException {
-    for (int n = 1; ; n++) {
-      DeadlineException.check(deadline, what);
-      try {
-        return attempt.call();
-      } catch (IOException e) {
-        boolean throttling = e instanceof AwsServiceError s && isThrottling(s.status(), s.code());
-        Backoff b = throttling ? throttled : standard;
-        if (!isRetryable(e) || !b.allowsAnother(n)) {
-          throw e;
-        }
-        if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedIOException(what + " interrupted");
-        }
-        Backoff.sleep(b.delayAfter(n, null), deadline, what);
-      }
-    }
+    return Retry.run(
+        what,
+        deadline,
+        e -> {
+          if (!isRetryable(e)) {
+            return null;
+          }
+          return e instanceof AwsServiceError s && isThrottling(s.status(), s.code())
+              ? throttled
+              : standard;
+        },
+        attempt::call);
   }
 }

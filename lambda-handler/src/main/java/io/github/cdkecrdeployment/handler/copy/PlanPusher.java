@@ -4,6 +4,7 @@ import io.github.cdkecrdeployment.handler.common.Backoff;
 import io.github.cdkecrdeployment.handler.common.Deadline;
 import io.github.cdkecrdeployment.handler.common.DeadlineException;
 import io.github.cdkecrdeployment.handler.common.MediaTypes;
+import io.github.cdkecrdeployment.handler.common.Retry;
 import io.github.cdkecrdeployment.handler.common.Retryable;
 import io.github.cdkecrdeployment.handler.copy.CopyListener.BlobOutcome;
 import io.github.cdkecrdeployment.handler.registry.BlobDescriptor;
@@ -184,21 +185,26 @@ final class PlanPusher {
   private CopyPlan.Pushed pushBlob(CopyPlan.PlannedBlob b, ImageReference mountFrom)
       throws IOException {
     long t0 = System.nanoTime();
-    for (int attempt = 1; ; attempt++) {
-      DeadlineException.check(deadline, "copy blob " + b.key());
-      try {
-        CopyPlan.Pushed p = pushOnce(b, mountFrom, t0);
-        return p;
-      } catch (IOException e) {
-        if (!Retryable.isTransient(e) || !blobRetry.allowsAnother(attempt)) {
-          throw e;
-        }
-        Duration wait = blobRetry.delayAfter(attempt, null);
-        progress.stage(
-            "blob " + b.key() + " failed (" + e.getMessage() + "); trying it again from its HEAD");
-        Backoff.sleep(wait, deadline, "copy blob " + b.key());
-      }
-    }
+    return Retry.run(
+        "copy blob " + b.key(),
+        deadline,
+        new Retry.Rule() {
+          @Override
+          public Backoff backoffAfter(IOException e) {
+            return Retryable.isTransient(e) ? blobRetry : null;
+          }
+
+          @Override
+          public void retrying(IOException e, Duration wait) {
+            progress.stage(
+                "blob "
+                    + b.key()
+                    + " failed ("
+                    + e.getMessage()
+                    + "); trying it again from its HEAD");
+          }
+        },
+        () -> pushOnce(b, mountFrom, t0));
   }
 
   private CopyPlan.Pushed pushOnce(CopyPlan.PlannedBlob b, ImageReference mountFrom, long t0)

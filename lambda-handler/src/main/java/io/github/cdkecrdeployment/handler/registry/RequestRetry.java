@@ -2,7 +2,7 @@ package io.github.cdkecrdeployment.handler.registry;
 
 import io.github.cdkecrdeployment.handler.common.Backoff;
 import io.github.cdkecrdeployment.handler.common.Deadline;
-import io.github.cdkecrdeployment.handler.common.DeadlineException;
+import io.github.cdkecrdeployment.handler.common.Retry;
 import io.github.cdkecrdeployment.handler.common.Retryable;
 import java.io.IOException;
 import java.time.Duration;
@@ -73,24 +73,25 @@ public record RequestRetry(Backoff backoff) {
    * a {@link DeadlineException}.
    */
   public <T> T run(String what, Deadline deadline, Call<T> op) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      DeadlineException.check(deadline, what);
-      try {
-        return op.call();
-      } catch (IOException e) {
-        boolean throttled = e instanceof RegistryException r && r.statusCode() == 429;
-        Backoff b = throttled ? throttled() : backoff;
-        if (!Retryable.isTransient(e) || !b.allowsAnother(attempt)) {
-          throw e;
-        }
-        Duration retryAfter = e instanceof RegistryException r ? r.retryAfter() : null;
-        Duration wait = b.delayAfter(attempt, retryAfter);
-        if (wait.compareTo(deadline.remaining()) >= 0) {
-          throw new DeadlineException(
-              e.getMessage() + " (not retried: the deadline would pass first)");
-        }
-        Backoff.sleep(wait, deadline, what);
-      }
-    }
+    return Retry.run(
+        what,
+        deadline,
+        new Retry.Rule() {
+          @Override
+          public Backoff backoffAfter(IOException e) {
+            if (!Retryable.isTransient(e)) {
+              return null;
+            }
+            return e instanceof RegistryException r && r.statusCode() == 429
+                ? throttled()
+                : backoff;
+          }
+
+          @Override
+          public Duration retryAfter(IOException e) {
+            return e instanceof RegistryException r ? r.retryAfter() : null;
+          }
+        },
+        op::call);
   }
 }
