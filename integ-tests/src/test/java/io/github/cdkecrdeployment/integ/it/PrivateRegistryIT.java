@@ -56,13 +56,7 @@ class PrivateRegistryIT {
             o -> o.resolveToLoopback(HOST));
     deployment
         .aws()
-        .secret(
-            PrivateRegistryStack.DEFAULT_SECRET,
-            "{\"username\":\""
-                + RegistryServer.USER
-                + "\",\"password\":\""
-                + RegistryServer.PASSWORD
-                + "\"}")
+        .secret(PrivateRegistryStack.DEFAULT_SECRET, RegistryServer.SECRET_JSON)
         .secret("cdk-ecr-deployment/wrong", RegistryServer.USER + ":" + WRONG_PASSWORD);
   }
 

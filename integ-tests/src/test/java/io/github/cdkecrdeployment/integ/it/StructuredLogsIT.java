@@ -65,13 +65,7 @@ class StructuredLogsIT {
                     .environment("LOG_LEVEL", "ERROR"));
     deployment
         .aws()
-        .secret(
-            PrivateRegistryStack.DEFAULT_SECRET,
-            "{\"username\":\""
-                + RegistryServer.USER
-                + "\",\"password\":\""
-                + RegistryServer.PASSWORD
-                + "\"}")
+        .secret(PrivateRegistryStack.DEFAULT_SECRET, RegistryServer.SECRET_JSON)
         .secret("cdk-ecr-deployment/wrong", RegistryServer.USER + ":" + WRONG_PASSWORD);
   }
 

@@ -104,15 +104,7 @@ class TypedEcrIT {
     // Secret.fromSecretNameV2 puts the partial ARN (no random suffix) in the template; the
     // service, like the stub, finds a secret stored under that name by its partial ARN.
     String secretName = secretArn.substring(secretArn.indexOf(":secret:") + ":secret:".length());
-    deployment
-        .aws()
-        .secret(
-            secretName,
-            "{\"username\":\""
-                + RegistryServer.USER
-                + "\",\"password\":\""
-                + RegistryServer.PASSWORD
-                + "\"}");
+    deployment.aws().secret(secretName, RegistryServer.SECRET_JSON);
 
     List<String> tags =
         lifecycle(resource, props, image.digest(), List.of("mirror", "mirror-stable"), "mirror-v2");

@@ -31,6 +31,10 @@ public final class RegistryServer implements AutoCloseable {
   /** Password of {@link #USER}. */
   public static final String PASSWORD = "s3cret-Pa55";
 
+  /** {@link #USER} and {@link #PASSWORD} as a Secrets Manager secret's JSON form holds them. */
+  public static final String SECRET_JSON =
+      "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}";
+
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
   /** How clients authenticate. */
