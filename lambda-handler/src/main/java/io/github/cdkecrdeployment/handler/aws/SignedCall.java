@@ -2,6 +2,7 @@ package io.github.cdkecrdeployment.handler.aws;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -22,8 +23,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * exception message made here contains them. Thread-safe.
  */
 public final class SignedCall {
-  private final SdkHttpClient http;
+  private final Supplier<SdkHttpClient> httpFactory;
   private final AwsCredentialsProvider credentials;
+  private volatile SdkHttpClient http;
 
   /**
    * Creates one.
@@ -32,13 +34,33 @@ public final class SignedCall {
    * @param credentials resolved at each request (the SDK's providers cache and refresh)
    */
   public SignedCall(SdkHttpClient http, AwsCredentialsProvider credentials) {
-    this.http = http;
+    this(() -> http, credentials);
+  }
+
+  private SignedCall(Supplier<SdkHttpClient> httpFactory, AwsCredentialsProvider credentials) {
+    this.httpFactory = httpFactory;
     this.credentials = credentials;
   }
 
-  /** With the URL-connection client's defaults (2 s to connect, 30 s per read), as SDK clients. */
+  /**
+   * With the URL-connection client's defaults (2 s to connect, 30 s per read), as SDK clients; the
+   * client is made on the first request, so that a call never made costs nothing.
+   */
   public static SignedCall standard(AwsCredentialsProvider credentials) {
-    return new SignedCall(UrlConnectionHttpClient.create(), credentials);
+    return new SignedCall(UrlConnectionHttpClient::create, credentials);
+  }
+
+  private SdkHttpClient http() {
+    SdkHttpClient c = http;
+    if (c == null) {
+      synchronized (this) {
+        c = http;
+        if (c == null) {
+          http = c = httpFactory.get();
+        }
+      }
+    }
+    return c;
   }
 
   /**
@@ -85,11 +107,12 @@ public final class SignedCall {
           "cannot sign the request to " + request.host() + ": " + e.getClass().getSimpleName(), e);
     }
     ExecutableHttpRequest exchange =
-        http.prepareRequest(
-            HttpExecuteRequest.builder()
-                .request(signed.request())
-                .contentStreamProvider(signed.payload().orElse(null))
-                .build());
+        http()
+            .prepareRequest(
+                HttpExecuteRequest.builder()
+                    .request(signed.request())
+                    .contentStreamProvider(signed.payload().orElse(null))
+                    .build());
     HttpExecuteResponse response;
     try {
       response = exchange.call();

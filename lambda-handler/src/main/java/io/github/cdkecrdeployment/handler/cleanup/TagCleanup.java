@@ -32,10 +32,7 @@ public final class TagCleanup {
   static final String BATCH_DELETE_IMAGE = "AmazonEC2ContainerRegistry_V20150921.BatchDeleteImage";
 
   private final Log log;
-  private final AwsSettings aws;
-  // Made on the first cleanup: building it loads the SDK's credential chain and HTTP client, which
-  // a copy (every Create and Update builds this class) should not pay for.
-  private AwsJsonCall ecrApi;
+  private final AwsJsonCall ecrApi;
 
   /**
    * A cleanup that calls the ECR API with the Lambda's AWS settings (region from the registry host,
@@ -47,19 +44,12 @@ public final class TagCleanup {
    */
   public TagCleanup(AwsSettings aws, Log log) {
     this.log = log;
-    this.aws = aws;
-  }
-
-  private synchronized AwsJsonCall ecrApi() {
-    if (ecrApi == null) {
-      ecrApi =
-          new AwsJsonCall(
-              AwsService.ECR,
-              AwsEndpoints.of(aws),
-              SignedCall.standard(aws.credentials()),
-              AwsRetry.STANDARD);
-    }
-    return ecrApi;
+    this.ecrApi =
+        new AwsJsonCall(
+            AwsService.ECR,
+            AwsEndpoints.of(aws),
+            SignedCall.standard(aws.credentials()),
+            AwsRetry.STANDARD);
   }
 
   /**
@@ -103,14 +93,13 @@ public final class TagCleanup {
     tags.forEach(t -> request.withArray("imageIds").addObject().put("imageTag", t));
     try {
       JsonNode r =
-          ecrApi()
-              .call(
-                  "ECR BatchDeleteImage in " + ecr.region(),
-                  ecr.region(),
-                  ecr.fips(),
-                  BATCH_DELETE_IMAGE,
-                  request,
-                  Deadline.none());
+          ecrApi.call(
+              "ECR BatchDeleteImage in " + ecr.region(),
+              ecr.region(),
+              ecr.fips(),
+              BATCH_DELETE_IMAGE,
+              request,
+              Deadline.none());
       List<String> removed = new ArrayList<>();
       r.path("imageIds").forEach(id -> removed.add(id.path("imageTag").asText()));
       log.info("delete: removed tags " + removed + " of " + dest.repositoryUri());

@@ -20,6 +20,9 @@ public final class AwsSettings {
   private final URI ecrPublicEndpoint;
   private final URI secretsManagerEndpoint;
   private final URI s3Endpoint;
+  private final AwsCredentialsProvider defaultCredentials =
+      () -> defaultChain().resolveCredentials();
+  private volatile AwsCredentialsProvider defaultChain;
 
   private AwsSettings(Builder b) {
     this.region = b.region;
@@ -50,9 +53,26 @@ public final class AwsSettings {
     return region != null;
   }
 
-  /** Credentials; default: the SDK's default provider chain. */
+  /**
+   * Credentials; default: the SDK's default provider chain, one for everything built from these
+   * settings, made when the first call asks for credentials (building it loads the SDK's credential
+   * classes, which a copy that calls no AWS API should not pay for).
+   */
   public AwsCredentialsProvider credentials() {
-    return credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+    return credentials != null ? credentials : defaultCredentials;
+  }
+
+  private AwsCredentialsProvider defaultChain() {
+    AwsCredentialsProvider c = defaultChain;
+    if (c == null) {
+      synchronized (this) {
+        c = defaultChain;
+        if (c == null) {
+          defaultChain = c = DefaultCredentialsProvider.builder().build();
+        }
+      }
+    }
+    return c;
   }
 
   /**
