@@ -119,8 +119,8 @@ final class Transport {
       if (tlsVerify) {
         https.setSSLSocketFactory(verified);
       } else {
-        https.setSSLSocketFactory(UnverifiedTls.CONTEXT.getSocketFactory());
-        https.setHostnameVerifier((host, session) -> true);
+        https.setSSLSocketFactory(UnverifiedTls.SOCKET_FACTORY);
+        https.setHostnameVerifier(UnverifiedTls.ANY_HOST);
       }
     }
     c.setInstanceFollowRedirects(false);

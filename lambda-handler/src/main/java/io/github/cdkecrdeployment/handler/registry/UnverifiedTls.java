@@ -2,8 +2,10 @@ package io.github.cdkecrdeployment.handler.registry;
 
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -17,6 +19,15 @@ final class UnverifiedTls {
   private UnverifiedTls() {}
 
   static final SSLContext CONTEXT = build();
+
+  /**
+   * One socket factory for every connection: the JDK's keep-alive cache reuses a connection only
+   * for the same factory instance, and the context makes a new one per call.
+   */
+  static final SSLSocketFactory SOCKET_FACTORY = CONTEXT.getSocketFactory();
+
+  /** Accepts any host name (the certificate is not checked either). */
+  static final HostnameVerifier ANY_HOST = (host, session) -> true;
 
   private static SSLContext build() {
     try {
